@@ -1,0 +1,73 @@
+// netlab run: one lesson, narrated on the terminal or as JSON lines.
+
+package main
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/urfave/cli/v2"
+
+	"netlab/lessons"
+	"netlab/narrate"
+	"netlab/trace"
+)
+
+func runCommand(getenv func(string) string) *cli.Command {
+	return &cli.Command{
+		Name:      "run",
+		Usage:     "run a lesson: real sockets on loopback, every step explained",
+		UsageText: "netlab run <lesson> [--step] [--json] [--host 127.0.0.1|::1] [--port N]\n\nexample: netlab run sockets --step",
+		Flags: []cli.Flag{
+			&cli.BoolFlag{Name: "step", Usage: "pause before each step until Enter is pressed (for a teacher)"},
+			&cli.BoolFlag{Name: "json", Usage: "write the trace and narration as JSON lines on stdout, nothing else"},
+			&cli.StringFlag{Name: "host", Value: "127.0.0.1", Usage: "loopback address for the lesson's sockets: 127.0.0.1 or ::1"},
+			&cli.IntFlag{Name: "port", Value: 0, Usage: "port for the lesson's server (0: the kernel picks); fix it to filter a capture on it"},
+		},
+		Action: func(c *cli.Context) error {
+			if c.Args().Len() != 1 {
+				return usagef("run wants one lesson name, got %d arguments\n%s", c.Args().Len(), lessonList())
+			}
+			name := c.Args().First()
+			lesson, ok := lessons.Find(name)
+			if !ok {
+				hint := ""
+				if near := lessons.Nearest(name); near != "" {
+					hint = fmt.Sprintf("; did you mean %q?", near)
+				}
+				return usagef("no lesson named %q%s\n%s", name, hint, lessonList())
+			}
+			if p := c.Int("port"); p < 0 || p > 65535 {
+				return usagef("--port %d: want a port from 0 to 65535", p)
+			}
+			opts := lessons.RunOptions{Host: c.String("host"), Port: c.Int("port")}
+			var check func() error
+			if c.Bool("json") {
+				sink := trace.NewJSONSink(c.App.Writer)
+				opts.Sinks, check = []trace.Sink{sink}, sink.Err
+			} else {
+				n := narrate.New(c.App.Writer, narrate.Options{Color: colorWanted(c.App.Writer, getenv)})
+				opts.Sinks, check = []trace.Sink{n}, n.Err
+			}
+			if c.Bool("step") {
+				p := newEnterPacer(c.App.Reader, c.App.ErrWriter)
+				defer p.stop()
+				opts.Pacer = p
+			}
+			if err := lessons.Run(c.Context, lesson, opts); err != nil {
+				return err
+			}
+			return check()
+		},
+	}
+}
+
+// lessonList is the list printed after a wrong lesson name.
+func lessonList() string {
+	var b strings.Builder
+	b.WriteString("lessons:")
+	for _, l := range lessons.All() {
+		fmt.Fprintf(&b, "\n  %-14s %s", l.Name, l.Title)
+	}
+	return b.String()
+}

@@ -1,0 +1,89 @@
+// The lesson type and the registry of every lesson.
+
+package lessons
+
+import (
+	"context"
+	"sort"
+	"strings"
+
+	"netlab/osi"
+)
+
+// A Lesson answers one question with a live demonstration.
+type Lesson struct {
+	Name     string  // what to type after `netlab run`
+	Title    string  // a few words
+	Layers   osi.Set // the OSI layers it shows
+	Question string  // the question it answers
+	Run      func(ctx context.Context, env *Env) error
+}
+
+// All returns every lesson, in the order a course would take them.
+func All() []Lesson {
+	return []Lesson{
+		socketsLesson(),
+		clientServerLesson(),
+		httpLesson(),
+	}
+}
+
+// Find returns the lesson with the given name.
+func Find(name string) (Lesson, bool) {
+	for _, l := range All() {
+		if l.Name == name {
+			return l, true
+		}
+	}
+	return Lesson{}, false
+}
+
+// Names returns every lesson's name, in course order.
+func Names() []string {
+	var out []string
+	for _, l := range All() {
+		out = append(out, l.Name)
+	}
+	return out
+}
+
+// Nearest returns the lesson name closest to name (by edit distance, ties
+// broken alphabetically), for "did you mean …". It returns "" when nothing
+// is close enough to be a likely typo.
+func Nearest(name string) string {
+	names := Names()
+	sort.Strings(names)
+	best, bestD := "", len(name)/2+2
+	for _, n := range names {
+		d := editDistance(strings.ToLower(name), n)
+		if strings.HasPrefix(n, strings.ToLower(name)) && name != "" {
+			d = min(d, 1)
+		}
+		if d < bestD {
+			best, bestD = n, d
+		}
+	}
+	return best
+}
+
+// editDistance is the Levenshtein distance between a and b.
+func editDistance(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	prev := make([]int, len(rb)+1)
+	cur := make([]int, len(rb)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		cur[0] = i
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(rb)]
+}

@@ -1,0 +1,25 @@
+// The catalogue: which netlab package shows which layers.
+
+package osi
+
+// A Package is one netlab package and the layers it shows. The same layers
+// are written in the package's doc comment ("OSI layer: 4"); a test in this
+// package reads every doc.go and fails if the two disagree.
+type Package struct {
+	Path   string `json:"path"` // import path inside the module, e.g. "tcpsock"
+	Layers Set    `json:"layers"`
+	Shows  string `json:"shows"` // one line: what a student sees in it
+}
+
+// packages is the catalogue as read-only data. Keep it sorted by path.
+var packages = []Package{
+	{"httpdemo", Of(Application), "HTTP/1.1 written and parsed by hand over a TCP socket; every field annotated"},
+	{"lessons", Range(Transport, Application), "the runnable lessons and their registry"},
+	{"narrate", Of(), "renders a trace as text on a terminal (a renderer: shows no layer of its own)"},
+	{"osi", Range(Physical, Application), "the seven layers, layer sets and byte-range annotations"},
+	{"tcpsock", Of(Transport), "TCP endpoints, traced sockets, byte-stream and half-close demos"},
+	{"trace", Of(Transport), "the ordered record of what crossed each socket, and its JSON-lines form"},
+}
+
+// Packages returns the catalogue, sorted by path.
+func Packages() []Package { return append([]Package(nil), packages...) }
