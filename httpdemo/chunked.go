@@ -28,7 +28,7 @@ func readChunked(br *bufio.Reader, lim Limits) (body, raw []byte, err error) {
 		line, err := readLine(br, maxChunkLine)
 		raw = append(raw, line...)
 		if err != nil {
-			return body, raw, fmt.Errorf("%w: chunk-size line: %w", ErrBadChunk, err)
+			return body, raw, fmt.Errorf("%w: chunk-size line: %w", ErrBadChunk, noEOF(err))
 		}
 		size, err := parseChunkSize(line)
 		if err != nil {
@@ -44,7 +44,7 @@ func readChunked(br *bufio.Reader, lim Limits) (body, raw []byte, err error) {
 		n, err := io.ReadFull(br, data)
 		raw = append(raw, data[:n]...)
 		if err != nil {
-			return body, raw, fmt.Errorf("%w: chunk data: %w", ErrBadChunk, err)
+			return body, raw, fmt.Errorf("%w: chunk data: %w", ErrBadChunk, noEOF(err))
 		}
 		if data[size] != '\r' || data[size+1] != '\n' {
 			return body, raw, fmt.Errorf("%w: chunk of %d bytes not followed by CRLF", ErrBadChunk, size)
@@ -56,7 +56,7 @@ func readChunked(br *bufio.Reader, lim Limits) (body, raw []byte, err error) {
 		raw = append(raw, line...)
 		trailerBytes += len(line)
 		if err != nil {
-			return body, raw, fmt.Errorf("%w: trailer: %w", ErrBadChunk, err)
+			return body, raw, fmt.Errorf("%w: trailer: %w", ErrBadChunk, noEOF(err))
 		}
 		if len(line) == 2 {
 			return body, raw, nil
@@ -77,7 +77,7 @@ func parseChunkSize(line []byte) (int64, error) {
 		return 0, fmt.Errorf("%w: size %q", ErrBadChunk, text)
 	}
 	size, err := strconv.ParseInt(hexPart, 16, 64)
-	if err != nil || size < 0 {
+	if err != nil || hexPart[0] == '+' || hexPart[0] == '-' { // chunk-size = 1*HEXDIG: no sign
 		return 0, fmt.Errorf("%w: size %q is not hexadecimal", ErrBadChunk, hexPart)
 	}
 	return size, nil

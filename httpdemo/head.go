@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"strings"
 
 	"netlab/osi"
@@ -31,7 +32,7 @@ func (l Limits) maxBody() int64 {
 	if l.MaxBody <= 0 {
 		return 16 << 20
 	}
-	return l.MaxBody
+	return min(l.MaxBody, math.MaxInt64-1) // readBody reads one byte past the limit to see it exceeded
 }
 
 // A Head is a message's start line and header fields, with the exact bytes
@@ -56,6 +57,9 @@ func readHead(br *bufio.Reader, max int) (*Head, error) {
 		start := len(h.Raw)
 		h.Raw = append(h.Raw, line...)
 		if err != nil {
+			if !first {
+				err = noEOF(err) // only a message's first line may meet a clean end of stream
+			}
 			return h, err
 		}
 		text := strings.TrimSuffix(string(line), "\r\n")
@@ -73,6 +77,12 @@ func readHead(br *bufio.Reader, max int) (*Head, error) {
 			name, value, ok := strings.Cut(text, ":")
 			if !ok || name == "" || !isToken(name) {
 				return h, fmt.Errorf("%w: %q", ErrBadHeaderField, text)
+			}
+			// RFC 9110, section 5.5: "a recipient of CR, LF, or NUL within a
+			// field value MUST either reject the message or replace each of
+			// those characters with SP" (LF cannot get here: it ends the line).
+			if strings.ContainsAny(value, "\r\x00") {
+				return h, fmt.Errorf("%w: CR or NUL in the value of %q", ErrBadHeaderField, name)
 			}
 			h.Fields = append(h.Fields, Field{Name: name, Value: strings.Trim(value, " \t")})
 			h.fieldSpans = append(h.fieldSpans, [2]int{start, len(h.Raw)})
@@ -103,6 +113,15 @@ func readLine(br *bufio.Reader, max int) ([]byte, error) {
 			return line, err
 		}
 	}
+}
+
+// noEOF says that a stream which ends inside a message was cut short: the
+// end of the stream is clean only between messages.
+func noEOF(err error) error {
+	if err == io.EOF {
+		return io.ErrUnexpectedEOF
+	}
+	return err
 }
 
 // isToken reports whether s is an RFC 9110 token (section 5.6.2): field

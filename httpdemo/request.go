@@ -45,6 +45,22 @@ type Request struct {
 // Content-Length or chunked coding (a request with neither has no body,
 // RFC 9112 section 6.3 rule 7).
 func ReadRequest(br *bufio.Reader, lim Limits) (*Request, error) {
+	req, err := ReadRequestHead(br, lim)
+	if err != nil {
+		return req, err
+	}
+	body, raw, err := readBody(br, &req.Head, lim, false)
+	req.Body, req.Raw = body, append(req.Raw[:len(req.Raw):len(req.Raw)], raw...)
+	if err != nil {
+		return req, fmt.Errorf("read request body: %w", err)
+	}
+	return req, nil
+}
+
+// ReadRequestHead reads a request's head (request line and header fields)
+// and leaves any body unread: for a reader, such as a WebSocket server,
+// that decides from the head what comes next.
+func ReadRequestHead(br *bufio.Reader, lim Limits) (*Request, error) {
 	h, err := readHead(br, lim.maxHead())
 	req := &Request{}
 	if h != nil {
@@ -55,11 +71,6 @@ func ReadRequest(br *bufio.Reader, lim Limits) (*Request, error) {
 	}
 	if err := req.parseRequestLine(); err != nil {
 		return req, err
-	}
-	body, raw, err := readBody(br, &req.Head, lim, false)
-	req.Body, req.Raw = body, append(req.Raw[:len(req.Raw):len(req.Raw)], raw...)
-	if err != nil {
-		return req, fmt.Errorf("read request body: %w", err)
 	}
 	return req, nil
 }
@@ -133,7 +144,7 @@ func contentLength(h *Head) (int64, bool, error) {
 		for _, part := range strings.Split(v, ",") {
 			part = strings.TrimSpace(part)
 			x, err := strconv.ParseInt(part, 10, 64)
-			if err != nil || x < 0 || part[0] == '+' || (n >= 0 && x != n) {
+			if err != nil || part[0] < '0' || part[0] > '9' || (n >= 0 && x != n) { // 1*DIGIT: no sign
 				return 0, true, fmt.Errorf("%w: %q", ErrBadContentLength, v)
 			}
 			n = x
@@ -160,7 +171,7 @@ func readBody(br *bufio.Reader, h *Head, lim Limits, untilClose bool) (body, raw
 	case ok:
 		body = make([]byte, n)
 		got, err := io.ReadFull(br, body)
-		return body[:got], body[:got], err
+		return body[:got], body[:got], noEOF(err)
 	case untilClose:
 		body, err = io.ReadAll(io.LimitReader(br, lim.maxBody()+1))
 		if int64(len(body)) > lim.maxBody() {

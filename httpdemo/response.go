@@ -28,6 +28,25 @@ type Response struct {
 // chunked if Transfer-Encoding ends in chunked; Content-Length bytes if
 // given; otherwise everything until the server closes.
 func ReadResponse(br *bufio.Reader, lim Limits, method string) (*Response, error) {
+	resp, err := ReadResponseHead(br, lim)
+	if err != nil {
+		return resp, err
+	}
+	if method == http.MethodHead || resp.Status/100 == 1 || resp.Status == 204 || resp.Status == 304 {
+		return resp, nil
+	}
+	body, raw, err := readBody(br, &resp.Head, lim, true)
+	resp.Body, resp.Raw = body, append(resp.Raw[:len(resp.Raw):len(resp.Raw)], raw...)
+	if err != nil {
+		return resp, fmt.Errorf("read response body: %w", err)
+	}
+	return resp, nil
+}
+
+// ReadResponseHead reads a response's head and leaves the body unread: for
+// a reader, such as a WebSocket client, for which a 101 response is followed
+// by another protocol.
+func ReadResponseHead(br *bufio.Reader, lim Limits) (*Response, error) {
 	h, err := readHead(br, lim.maxHead())
 	resp := &Response{}
 	if h != nil {
@@ -38,14 +57,6 @@ func ReadResponse(br *bufio.Reader, lim Limits, method string) (*Response, error
 	}
 	if err := resp.parseStatusLine(); err != nil {
 		return resp, err
-	}
-	if method == http.MethodHead || resp.Status/100 == 1 || resp.Status == 204 || resp.Status == 304 {
-		return resp, nil
-	}
-	body, raw, err := readBody(br, &resp.Head, lim, true)
-	resp.Body, resp.Raw = body, append(resp.Raw[:len(resp.Raw):len(resp.Raw)], raw...)
-	if err != nil {
-		return resp, fmt.Errorf("read response body: %w", err)
 	}
 	return resp, nil
 }

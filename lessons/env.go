@@ -6,6 +6,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"math/rand/v2"
 	"net"
 	"strconv"
 	"sync"
@@ -14,6 +16,7 @@ import (
 	"netlab/osi"
 	"netlab/tcpsock"
 	"netlab/trace"
+	"netlab/wsframe"
 )
 
 // A Pacer decides when the next step may start. The terminal's pacer waits
@@ -26,6 +29,7 @@ type Pacer interface {
 // sockets it opens are closed when the lesson ends, whatever happened.
 type Env struct {
 	rec    *trace.Recorder
+	rand   *rand.ChaCha8 // the lesson's randomness, from its seed; under mu
 	pacer  Pacer
 	host   string
 	port   int
@@ -47,6 +51,22 @@ func (e *Env) Go(f func()) {
 		defer e.workers.Done()
 		f()
 	}()
+}
+
+// NewRand returns a new random source derived from the lesson's seed. The
+// same seed gives the same sources in the same order, so a lesson's random
+// bytes (WebSocket keys and masks) repeat with --seed.
+func (e *Env) NewRand() io.Reader {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	var seed [32]byte
+	_, _ = e.rand.Read(seed[:])
+	return rand.NewChaCha8(seed)
+}
+
+// wsDial returns WebSocket client options with the lesson's randomness.
+func (e *Env) wsDial() *wsframe.DialOptions {
+	return &wsframe.DialOptions{Options: wsframe.Options{Rand: e.NewRand()}}
 }
 
 // Recorder returns the lesson's trace recorder, for packages that take one.

@@ -25,6 +25,9 @@ func All() []Lesson {
 		socketsLesson(),
 		clientServerLesson(),
 		httpLesson(),
+		handshakeLesson(),
+		framesLesson(),
+		duplexLesson(),
 	}
 }
 

@@ -4,8 +4,10 @@ package lessons
 
 import (
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 
 	"netlab/tcpsock"
 	"netlab/trace"
@@ -18,6 +20,7 @@ type RunOptions struct {
 	Clock trace.Clock  // nil: the monotonic clock
 	Host  string       // "127.0.0.1" (default) or "::1"
 	Port  int          // the main server's port; 0: the kernel picks
+	Seed  uint64       // seeds the lesson's random bytes; 0: a random seed
 }
 
 // ErrNoAnswer is returned when a lesson ends without answering its question.
@@ -30,8 +33,15 @@ func Run(ctx context.Context, l Lesson, opts RunOptions) error {
 	if host == "" {
 		host = "127.0.0.1"
 	}
+	seed := opts.Seed
+	for seed == 0 {
+		seed = rand.Uint64()
+	}
+	var seedBytes [32]byte
+	binary.LittleEndian.PutUint64(seedBytes[:], seed)
 	env := &Env{
 		rec:    trace.NewRecorder(trace.Options{Clock: opts.Clock, Sinks: opts.Sinks}),
+		rand:   rand.NewChaCha8(seedBytes),
 		pacer:  opts.Pacer,
 		host:   host,
 		port:   opts.Port,
@@ -41,7 +51,7 @@ func Run(ctx context.Context, l Lesson, opts RunOptions) error {
 		return &SetupError{Op: "listen", Addr: env.ServerAddr(), Err: err}
 	}
 	env.rec.Record(trace.Event{Kind: trace.KindLesson, Lesson: l.Name, Title: l.Title,
-		Question: l.Question, Layers: l.Layers})
+		Question: l.Question, Layers: l.Layers, Seed: seed})
 	err := l.Run(ctx, env)
 	env.cleanup()
 	if err != nil {

@@ -64,6 +64,9 @@ func (n *Narrator) Event(e trace.Event) {
 		n.printf("%s %s\n", st.heading("netlab · "+e.Lesson+" —"), st.bold(e.Title))
 		n.printf("%s\n", st.dim("OSI layers: "+layerNames(e.Layers)))
 		n.printf("%s %s\n", st.bold("Question:"), e.Question)
+		if e.Seed != 0 {
+			n.printf("%s\n", st.dim(fmt.Sprintf("Random bytes from seed %d: add --seed %d to repeat them exactly.", e.Seed, e.Seed)))
+		}
 	case trace.KindStep:
 		title := fmt.Sprintf("Step %d · %s ", e.Step, e.Title)
 		n.printf("\n%s\n", st.heading(title+strings.Repeat("─", max(3, Width-len([]rune(title))))))
@@ -148,6 +151,9 @@ func (n *Narrator) fields(e trace.Event) string {
 		value := f.Value
 		if len([]rune(value)) > 40 {
 			value = string([]rune(value)[:39]) + "…"
+		}
+		if f.Bits != "" {
+			value = f.Bits + " = " + value
 		}
 		line := fmt.Sprintf("           %-9s %s  %-18s %-40s", byteRange(f), n.st.layer(f.Layer), f.Field, value)
 		b.WriteString(strings.TrimRight(line, " ") + "\n")

@@ -10,6 +10,7 @@ type Annotation struct {
 	Start   int    `json:"start"`
 	End     int    `json:"end"`
 	Field   string `json:"field"`
+	Bits    string `json:"bits,omitempty"` // for a field narrower than its bytes: "1... ....", as Wireshark draws it
 	Value   string `json:"value,omitempty"`
 	Meaning string `json:"meaning,omitempty"`
 	Layer   Layer  `json:"layer"`
@@ -28,4 +29,20 @@ func Shift(as []Annotation, delta int) []Annotation {
 		out[i] = a
 	}
 	return out
+}
+
+// An Explanation labels one unit of a byte stream (a message head, a
+// frame): Offset is the stream offset of its first byte, and the fields'
+// Start and End count from there.
+type Explanation struct {
+	Offset int64
+	Fields []Annotation
+}
+
+// A StreamExplainer labels one direction of a connection as its bytes pass,
+// the way a protocol analyser dissects a stream. Feed is given every chunk
+// in order, from the first byte the explainer is to see (offset 0), and
+// returns an explanation for each unit the bytes so far complete.
+type StreamExplainer interface {
+	Feed(p []byte) []Explanation
 }

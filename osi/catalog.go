@@ -19,6 +19,7 @@ var packages = []Package{
 	{"osi", Range(Physical, Application), "the seven layers, layer sets and byte-range annotations"},
 	{"tcpsock", Of(Transport), "TCP endpoints, traced sockets, byte-stream and half-close demos"},
 	{"trace", Of(Transport), "the ordered record of what crossed each socket, and its JSON-lines form"},
+	{"wsframe", Of(Application), "WebSocket by hand (RFC 6455): handshake, framing, closing, and a frame explainer"},
 }
 
 // Packages returns the catalogue, sorted by path.

@@ -26,7 +26,7 @@ func Of(ls ...Layer) Set {
 // Range returns the set of layers from lo to hi inclusive.
 func Range(lo, hi Layer) Set {
 	var s Set
-	for l := lo; l <= hi; l++ {
+	for l := lo; l <= hi && l <= Application; l++ { // l <= Application: Layer(255)+1 wraps to 0
 		s |= Of(l)
 	}
 	return s
@@ -69,9 +69,12 @@ func (s Set) String() string {
 	return strings.Join(parts, ",")
 }
 
-// ParseSet reads what String writes ("4", "2-4", "4,7").
+// ParseSet reads what String writes ("4", "2-4", "4,7", "none").
 func ParseSet(text string) (Set, error) {
 	var s Set
+	if strings.TrimSpace(text) == "none" {
+		return s, nil
+	}
 	for _, part := range strings.Split(text, ",") {
 		lo, hi, isRange := strings.Cut(part, "-")
 		a, err := ParseLayer(lo)

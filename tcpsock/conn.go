@@ -45,6 +45,14 @@ type Conn struct {
 
 	closeOnce sync.Once
 	closeErr  error
+
+	explainers [2]explainer // sent, received
+}
+
+// explainer is a StreamExplainer attached at a stream offset.
+type explainer struct {
+	ex   osi.StreamExplainer
+	base int64
 }
 
 // Wrap traces an established connection. role is RoleClient if this end
@@ -96,14 +104,15 @@ func (c *Conn) Read(p []byte) (int, error) {
 	c.rmu.Lock()
 	defer c.rmu.Unlock()
 	n, err := c.nc.Read(p)
+	off := c.rOff
+	c.rOff += int64(n)
 	if c.rec != nil {
 		if n > 0 {
 			c.rec.Record(trace.Event{Kind: trace.KindRead, Conn: c.id, Name: c.name,
-				Offset: c.rOff, Data: append([]byte(nil), p[:n]...)})
+				Offset: off, Data: append([]byte(nil), p[:n]...)}, c.explain(trace.Received, p[:n])...)
 		}
 		c.recordErr(err, "read")
 	}
-	c.rOff += int64(n)
 	return n, err
 }
 
@@ -120,10 +129,16 @@ func (c *Conn) Write(p []byte) (int, error) {
 	}
 	ticket := c.rec.Begin()
 	n, err := c.nc.Write(p)
-	ticket.Commit(trace.Event{Kind: trace.KindWrite, Conn: c.id, Name: c.name,
-		Offset: c.wOff, Data: append([]byte(nil), p[:n]...)})
+	if n > 0 || err == nil {
+		ticket.Commit(trace.Event{Kind: trace.KindWrite, Conn: c.id, Name: c.name,
+			Offset: c.wOff, Data: append([]byte(nil), p[:n]...)}, c.explain(trace.Sent, p[:n])...)
+	} else { // nothing left: the ticket carries the error instead of an empty write
+		ticket.Commit(trace.Event{Kind: trace.KindError, Conn: c.id, Name: c.name, Err: "write: " + Describe(err)})
+	}
 	c.wOff += int64(n)
-	c.recordErr(err, "write")
+	if n > 0 {
+		c.recordErr(err, "write")
+	}
 	return n, err
 }
 
@@ -173,21 +188,26 @@ func (c *Conn) CloseWrite() error {
 	}
 	c.wmu.Lock()
 	defer c.wmu.Unlock()
-	err := cw.CloseWrite()
-	if c.rec != nil {
-		c.rec.Record(trace.Event{Kind: trace.KindShutdown, Conn: c.id, Name: c.name, Offset: c.wOff})
-		c.recordErr(err, "shutdown")
+	if c.rec == nil {
+		return cw.CloseWrite()
 	}
+	ticket := c.rec.Begin() // before the FIN leaves, so the peer's EOF comes later in the trace
+	err := cw.CloseWrite()
+	ticket.Commit(trace.Event{Kind: trace.KindShutdown, Conn: c.id, Name: c.name, Offset: c.wOff})
+	c.recordErr(err, "shutdown")
 	return err
 }
 
 // Close closes the socket once; later calls return the first call's error.
 func (c *Conn) Close() error {
 	c.closeOnce.Do(func() {
-		c.closeErr = c.nc.Close()
-		if c.rec != nil {
-			c.rec.Record(trace.Event{Kind: trace.KindClose, Conn: c.id, Name: c.name})
+		if c.rec == nil {
+			c.closeErr = c.nc.Close()
+			return
 		}
+		ticket := c.rec.Begin() // before the FIN leaves, so the peer's EOF comes later in the trace
+		c.closeErr = c.nc.Close()
+		ticket.Commit(trace.Event{Kind: trace.KindClose, Conn: c.id, Name: c.name})
 	})
 	return c.closeErr
 }
@@ -200,6 +220,42 @@ func (c *Conn) Annotate(dir trace.Direction, offset int64, fields []osi.Annotati
 	}
 	c.rec.Record(trace.Event{Kind: trace.KindAnnotate, Conn: c.id, Name: c.name,
 		Dir: dir, Offset: offset, Fields: fields})
+}
+
+// Explain attaches a stream explainer to one direction: from the next byte
+// on, every read or write is fed to it, and what it explains is recorded
+// as annotate events right after the bytes that completed each unit.
+func (c *Conn) Explain(dir trace.Direction, ex osi.StreamExplainer) {
+	if dir == trace.Sent {
+		c.wmu.Lock()
+		c.explainers[0] = explainer{ex: ex, base: c.wOff}
+		c.wmu.Unlock()
+		return
+	}
+	c.rmu.Lock()
+	c.explainers[1] = explainer{ex: ex, base: c.rOff}
+	c.rmu.Unlock()
+}
+
+// explain feeds data to the direction's explainer and returns the annotate
+// events for what it explains, to be recorded right after the data.
+func (c *Conn) explain(dir trace.Direction, data []byte) []trace.Event {
+	i := 0
+	if dir == trace.Received {
+		i = 1
+	}
+	e := c.explainers[i]
+	if e.ex == nil {
+		return nil
+	}
+	var out []trace.Event
+	for _, x := range e.ex.Feed(data) {
+		if len(x.Fields) > 0 {
+			out = append(out, trace.Event{Kind: trace.KindAnnotate, Conn: c.id, Name: c.name,
+				Dir: dir, Offset: e.base + x.Offset, Fields: x.Fields})
+		}
+	}
+	return out
 }
 
 // ReadOffset is the number of bytes read so far: the stream offset of the

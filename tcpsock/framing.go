@@ -46,6 +46,11 @@ func ReadFramed(r io.Reader, limit int) ([]byte, error) {
 	}
 	msg := make([]byte, n)
 	if _, err := io.ReadFull(r, msg); err != nil {
+		if err == io.EOF {
+			// The prefix promised n bytes: the stream ended inside a
+			// message, which is not the clean end io.EOF means.
+			err = io.ErrUnexpectedEOF
+		}
 		return nil, fmt.Errorf("read %d-byte message: %w", n, err)
 	}
 	return msg, nil

@@ -57,11 +57,20 @@ func (l *Listener) Accept() (net.Conn, error) {
 }
 
 // AcceptNamed waits for the next connection until ctx is done, and names
-// the accepted end.
+// the accepted end. Call it from one goroutine at a time: cancellation
+// works through the listener's deadline, which concurrent calls share.
 func (l *Listener) AcceptNamed(ctx context.Context, name string) (*Conn, error) {
-	stop := context.AfterFunc(ctx, func() { _ = l.tl.SetDeadline(time.Unix(1, 0)) })
+	unblocked := make(chan struct{})
+	stop := context.AfterFunc(ctx, func() {
+		_ = l.tl.SetDeadline(time.Unix(1, 0))
+		close(unblocked)
+	})
 	nc, err := l.tl.Accept()
 	if !stop() {
+		// The func has started but may not have set its deadline yet: wait
+		// for it, or that past deadline could land after this reset and
+		// fail every later Accept.
+		<-unblocked
 		_ = l.tl.SetDeadline(time.Time{})
 		if err == nil {
 			nc.Close()

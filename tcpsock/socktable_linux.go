@@ -6,6 +6,7 @@ package tcpsock
 
 import (
 	"bufio"
+	"encoding/binary"
 	"encoding/hex"
 	"fmt"
 	"net/netip"
@@ -57,8 +58,9 @@ func readProcNetTCP(file string) ([]KernelSocket, error) {
 }
 
 // parseProcNetTCPLine reads "sl local rem st ..." where addresses are
-// hex IP:hex port, the IP in the kernel's byte order (32-bit words in host
-// order, little-endian on the machines netlab runs on).
+// hex IP:hex port. The kernel prints each 32-bit word of the address as a
+// number read in host byte order, so on little-endian machines the bytes
+// of each word come out reversed.
 func parseProcNetTCPLine(line string) (KernelSocket, error) {
 	f := strings.Fields(line)
 	if len(f) < 4 {
@@ -88,8 +90,8 @@ func parseProcAddr(s string) (netip.AddrPort, error) {
 	if err != nil || (len(raw) != 4 && len(raw) != 16) {
 		return netip.AddrPort{}, fmt.Errorf("address %q: bad IP", s)
 	}
-	for i := 0; i < len(raw); i += 4 { // each 32-bit word is little-endian
-		raw[i], raw[i+1], raw[i+2], raw[i+3] = raw[i+3], raw[i+2], raw[i+1], raw[i]
+	for i := 0; i < len(raw); i += 4 { // each 32-bit word was printed as a number in host byte order
+		binary.NativeEndian.PutUint32(raw[i:], binary.BigEndian.Uint32(raw[i:]))
 	}
 	ip, _ := netip.AddrFromSlice(raw)
 	port, err := strconv.ParseUint(portHex, 16, 16)

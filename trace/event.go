@@ -55,7 +55,7 @@ type Event struct {
 	Local     string // this end's endpoint, IP:port
 	Remote    string // the other end's endpoint, IP:port
 	Initiator string // "local" or "remote": who opened the connection
-	Offset    int64  // read/write/annotate: stream offset of the first byte
+	Offset    int64  // read/write/annotate: stream offset of the first byte; shutdown/eof: bytes before the FIN
 	Data      []byte // read/write: the exact bytes
 	Dir       Direction
 	Fields    []osi.Annotation // annotate: offsets relative to Offset
@@ -67,6 +67,7 @@ type Event struct {
 	Question string
 	Answer   string
 	Layers   osi.Set
+	Seed     uint64 // lesson: the seed of its random bytes (--seed repeats them)
 	Step     int
 	Text     string
 	Columns  []string

@@ -18,8 +18,8 @@ import (
 // when a field changes meaning or disappears; new fields do not change it.
 const SchemaVersion = 1
 
-// wireEvent is the JSON shape of an Event. Offset is a pointer so that it
-// appears (even as 0) exactly on the kinds that have one.
+// wireEvent is the JSON shape of an Event (SCHEMA.md). Offset is a pointer
+// so that it appears (even as 0) exactly on the kinds that have one.
 type wireEvent struct {
 	V         int              `json:"v"`
 	Seq       int64            `json:"seq"`
@@ -43,6 +43,7 @@ type wireEvent struct {
 	Question  string           `json:"question,omitempty"`
 	Answer    string           `json:"answer,omitempty"`
 	Layers    *osi.Set         `json:"layers,omitempty"`
+	Seed      uint64           `json:"seed,omitempty"`
 	Layer     osi.Layer        `json:"layer,omitempty"`
 	Step      int              `json:"step,omitempty"`
 	Text      string           `json:"text,omitempty"`
@@ -58,13 +59,13 @@ func (e Event) MarshalJSON() ([]byte, error) {
 		Local: e.Local, Remote: e.Remote, Initiator: e.Initiator, Dir: e.Dir,
 		Fields: e.Fields, Err: e.Err, Lesson: e.Lesson, Title: e.Title,
 		Question: e.Question, Answer: e.Answer, Layer: e.Layer, Step: e.Step,
-		Text: e.Text, Columns: e.Columns, Rows: e.Rows,
+		Text: e.Text, Columns: e.Columns, Rows: e.Rows, Seed: e.Seed,
 	}
 	switch e.Kind {
 	case KindRead, KindWrite:
 		off, n := e.Offset, len(e.Data)
 		w.Offset, w.Len, w.Hex = &off, &n, hex.EncodeToString(e.Data)
-	case KindAnnotate:
+	case KindAnnotate, KindShutdown, KindEOF:
 		off := e.Offset
 		w.Offset = &off
 	case KindLesson:
@@ -80,6 +81,9 @@ func (e *Event) UnmarshalJSON(b []byte) error {
 	if err := json.Unmarshal(b, &w); err != nil {
 		return err
 	}
+	if w.V != SchemaVersion {
+		return fmt.Errorf("trace: event %d: schema version %d, this netlab reads version %d", w.Seq, w.V, SchemaVersion)
+	}
 	data, err := hex.DecodeString(w.Hex)
 	if err != nil {
 		return fmt.Errorf("trace: event %d: hex: %w", w.Seq, err)
@@ -93,7 +97,7 @@ func (e *Event) UnmarshalJSON(b []byte) error {
 		Remote: w.Remote, Initiator: w.Initiator, Dir: w.Dir, Fields: w.Fields,
 		Err: w.Err, Lesson: w.Lesson, Title: w.Title, Question: w.Question,
 		Answer: w.Answer, Layer: w.Layer, Step: w.Step, Text: w.Text,
-		Columns: w.Columns, Rows: w.Rows,
+		Columns: w.Columns, Rows: w.Rows, Seed: w.Seed,
 	}
 	if w.Offset != nil {
 		e.Offset = *w.Offset
@@ -152,7 +156,9 @@ func ReadJSONL(r io.Reader) ([]Event, error) {
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 64<<10), MaxLine)
 	var out []Event
-	for line := 1; sc.Scan(); line++ {
+	line := 0
+	for sc.Scan() {
+		line++
 		if len(sc.Bytes()) == 0 {
 			continue
 		}
@@ -163,7 +169,7 @@ func ReadJSONL(r io.Reader) ([]Event, error) {
 		out = append(out, e)
 	}
 	if err := sc.Err(); err != nil {
-		return out, fmt.Errorf("trace: after line %d: %w", len(out), err)
+		return out, fmt.Errorf("trace: line %d: %w", line+1, err)
 	}
 	return out, nil
 }

@@ -41,16 +41,19 @@ func StepClock(step time.Duration) Clock {
 // A Recorder builds one trace. It is safe for concurrent use: sockets on
 // many goroutines record into it at once.
 //
-// An operation that may block (a write) takes its sequence number before it
-// starts and fills in its event when it ends; events after it are held back
-// until then, so every sink sees a causally ordered trace.
+// An operation that may block (a write) takes its place in the trace before
+// it starts and fills it in when it ends; events after it are held back
+// until then, so every sink sees a causally ordered trace. A place may hold
+// several events (a write and the annotations of what it wrote); sequence
+// numbers are given as events are delivered, so they run without gaps.
 type Recorder struct {
 	mu        sync.Mutex
 	clock     Clock
 	sinks     []Sink
-	next      int64           // next sequence number to hand out
-	delivered int64           // next sequence number to give to sinks
-	pending   map[int64]Event // finished but waiting for an earlier event
+	next      int64             // next place to hand out
+	delivered int64             // next place to give to sinks
+	seq       int64             // next sequence number
+	pending   map[int64][]Event // places filled but waiting for an earlier one
 	conns     int
 	listeners int
 	keep      bool
@@ -73,16 +76,16 @@ func NewRecorder(opts Options) *Recorder {
 	return &Recorder{
 		clock:   clock,
 		sinks:   append([]Sink(nil), opts.Sinks...),
-		pending: make(map[int64]Event),
+		pending: make(map[int64][]Event),
 		keep:    opts.Keep,
 	}
 }
 
 // A Ticket is a place in the trace reserved by Begin and filled by Commit.
 type Ticket struct {
-	r   *Recorder
-	seq int64
-	t   time.Duration
+	r     *Recorder
+	place int64
+	t     time.Duration
 }
 
 // Begin reserves the next place in the trace, stamped with the current
@@ -91,18 +94,23 @@ type Ticket struct {
 func (r *Recorder) Begin() Ticket {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	t := Ticket{r: r, seq: r.next, t: r.clock()}
+	t := Ticket{r: r, place: r.next, t: r.clock()}
 	r.next++
 	return t
 }
 
-// Commit fills the reserved place with e. Seq and T are set by the ticket.
-func (t Ticket) Commit(e Event) {
+// Commit fills the reserved place with e and, right after it, more (which
+// may be none). All of them carry the ticket's time; Seq is set on delivery.
+func (t Ticket) Commit(e Event, more ...Event) {
 	r := t.r
-	e.Seq, e.T = t.seq, t.t
+	group := make([]Event, 0, 1+len(more))
+	for _, x := range append([]Event{e}, more...) {
+		x.T = t.t
+		group = append(group, x)
+	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	r.pending[e.Seq] = e
+	r.pending[t.place] = group
 	for {
 		next, ok := r.pending[r.delivered]
 		if !ok {
@@ -110,17 +118,21 @@ func (t Ticket) Commit(e Event) {
 		}
 		delete(r.pending, r.delivered)
 		r.delivered++
-		if r.keep {
-			r.events = append(r.events, next)
-		}
-		for _, s := range r.sinks {
-			s.Event(next)
+		for _, ev := range next {
+			ev.Seq = r.seq
+			r.seq++
+			if r.keep {
+				r.events = append(r.events, ev)
+			}
+			for _, s := range r.sinks {
+				s.Event(ev)
+			}
 		}
 	}
 }
 
-// Record appends e to the trace now.
-func (r *Recorder) Record(e Event) { r.Begin().Commit(e) }
+// Record appends e, and the events in more right after it, to the trace now.
+func (r *Recorder) Record(e Event, more ...Event) { r.Begin().Commit(e, more...) }
 
 // NewConnID returns a fresh connection id (1, 2, ...).
 func (r *Recorder) NewConnID() int {

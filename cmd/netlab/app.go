@@ -77,6 +77,7 @@ func newApp(std streams, getenv func(string) string) *cli.App {
 			lessonsCommand(),
 			runCommand(getenv),
 			osiCommand(),
+			wsCommand(getenv),
 		},
 	}
 	for _, cmd := range app.Commands {
@@ -121,5 +122,9 @@ func isTerminal(w any) bool {
 // colorWanted: colour only on a terminal, and never when NO_COLOR is set to
 // anything non-empty (https://no-color.org).
 func colorWanted(w io.Writer, getenv func(string) string) bool {
-	return getenv("NO_COLOR") == "" && isTerminal(w)
+	return colorFor(isTerminal(w), getenv)
+}
+
+func colorFor(terminal bool, getenv func(string) string) bool {
+	return terminal && getenv("NO_COLOR") == ""
 }

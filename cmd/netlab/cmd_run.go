@@ -4,12 +4,14 @@ package main
 
 import (
 	"fmt"
+	"net"
 	"strings"
 
 	"github.com/urfave/cli/v2"
 
 	"netlab/lessons"
 	"netlab/narrate"
+	"netlab/tcpsock"
 	"netlab/trace"
 )
 
@@ -17,12 +19,13 @@ func runCommand(getenv func(string) string) *cli.Command {
 	return &cli.Command{
 		Name:      "run",
 		Usage:     "run a lesson: real sockets on loopback, every step explained",
-		UsageText: "netlab run <lesson> [--step] [--json] [--host 127.0.0.1|::1] [--port N]\n\nexample: netlab run sockets --step",
+		UsageText: "netlab run <lesson> [--step] [--json] [--host 127.0.0.1|::1] [--port N] [--seed N]\n\nexample: netlab run sockets --step",
 		Flags: []cli.Flag{
 			&cli.BoolFlag{Name: "step", Usage: "pause before each step until Enter is pressed (for a teacher)"},
 			&cli.BoolFlag{Name: "json", Usage: "write the trace and narration as JSON lines on stdout, nothing else"},
 			&cli.StringFlag{Name: "host", Value: "127.0.0.1", Usage: "loopback address for the lesson's sockets: 127.0.0.1 or ::1"},
 			&cli.IntFlag{Name: "port", Value: 0, Usage: "port for the lesson's server (0: the kernel picks); fix it to filter a capture on it"},
+			&cli.Uint64Flag{Name: "seed", Value: 0, Usage: "seed for the lesson's random bytes (WebSocket keys, masks); the same seed repeats them (0: a new one)"},
 		},
 		Action: func(c *cli.Context) error {
 			if c.Args().Len() != 1 {
@@ -40,7 +43,10 @@ func runCommand(getenv func(string) string) *cli.Command {
 			if p := c.Int("port"); p < 0 || p > 65535 {
 				return usagef("--port %d: want a port from 0 to 65535", p)
 			}
-			opts := lessons.RunOptions{Host: c.String("host"), Port: c.Int("port")}
+			if err := tcpsock.CheckLoopback(net.JoinHostPort(c.String("host"), "0")); err != nil {
+				return usagef("--host %s: %v", c.String("host"), err)
+			}
+			opts := lessons.RunOptions{Host: c.String("host"), Port: c.Int("port"), Seed: c.Uint64("seed")}
 			var check func() error
 			if c.Bool("json") {
 				sink := trace.NewJSONSink(c.App.Writer)

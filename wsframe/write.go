@@ -1,0 +1,191 @@
+// Writing frames and messages (RFC 6455, sections 5.1-5.7).
+
+package wsframe
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+)
+
+// WriteMessage sends p as one message in one frame. A message that fits the
+// write buffer (with its header) goes out in one write(2); a larger one is
+// not copied on a server (writev of header and payload) and is masked in
+// large pieces on a client. It allocates nothing in steady state.
+func (c *Conn) WriteMessage(ctx context.Context, typ MessageType, p []byte) error {
+	if typ != TextMessage && typ != BinaryMessage {
+		return fmt.Errorf("wsframe: WriteMessage with message type %d: want TextMessage or BinaryMessage", typ)
+	}
+	c.msgMu.Lock()
+	defer c.msgMu.Unlock()
+	return c.writeFrame(ctx, true, Opcode(typ), p)
+}
+
+// WriteFrame sends exactly the frame described, masked if this end is a
+// client: it does not check the rules, so a lesson can show how a peer
+// answers a frame that breaks them. Programs use WriteMessage.
+func (c *Conn) WriteFrame(ctx context.Context, fin bool, rsv byte, op Opcode, payload []byte) error {
+	return c.writeFrameRSV(ctx, fin, rsv, op, payload)
+}
+
+// Ping sends a ping; the peer must answer with a pong carrying the same
+// payload (at most 125 bytes).
+func (c *Conn) Ping(ctx context.Context, payload []byte) error {
+	if len(payload) > MaxControlPayload {
+		return fmt.Errorf("wsframe: ping payload of %d bytes: %w", len(payload), ErrControlTooLong)
+	}
+	return c.writeFrame(ctx, true, OpPing, payload)
+}
+
+func (c *Conn) writeFrame(ctx context.Context, fin bool, op Opcode, p []byte) error {
+	return c.writeFrameRSV(ctx, fin, 0, op, p)
+}
+
+// writeFrameRSV writes one frame under the frame lock.
+func (c *Conn) writeFrameRSV(ctx context.Context, fin bool, rsv byte, op Opcode, p []byte) error {
+	c.frameMu.Lock()
+	defer c.frameMu.Unlock()
+	if c.writeErr != nil {
+		return c.writeErr
+	}
+	if c.closeSent.Load() {
+		return ErrCloseSent
+	}
+	if op == OpClose {
+		c.closeSent.Store(true) // section 5.5.1: no data frames after a close frame
+	}
+	stop := withDeadline(ctx, c.nc.SetWriteDeadline)
+	defer stop()
+	h := Header{Fin: fin, Rsv: rsv, Op: op, Length: int64(len(p))}
+	if c.role == RoleClient {
+		// Section 5.3: "The masking key needs to be unpredictable"; a fresh
+		// key for every frame, from a cryptographic generator.
+		h.Masked = true
+		if _, err := io.ReadFull(c.rng, h.Mask[:]); err != nil {
+			return fmt.Errorf("wsframe: masking key: %w", err)
+		}
+	}
+	var err error
+	switch size := h.Size() + len(p); {
+	case size <= cap(c.wbuf):
+		b := AppendHeader(c.wbuf[:0], h)
+		hlen := len(b)
+		b = append(b, p...)
+		if h.Masked {
+			Mask(h.Mask, 0, b[hlen:])
+		}
+		_, err = c.nc.Write(b)
+	case !h.Masked:
+		c.vec[0], c.vec[1] = AppendHeader(c.wbuf[:0], h), p
+		bufs := net.Buffers(c.vec[:])
+		_, err = bufs.WriteTo(c.nc)
+		c.vec[1] = nil
+	default:
+		err = c.writeMaskedLarge(h, p)
+	}
+	if err != nil {
+		c.writeErr = ctxErr(ctx, fmt.Errorf("wsframe: write %v frame: %w", op, err))
+		return c.writeErr
+	}
+	return nil
+}
+
+// largeChunk is how much of a large client payload is masked per write.
+const largeChunk = 256 << 10
+
+// writeMaskedLarge masks a payload too big for the write buffer in pieces
+// through a second buffer, allocated once and kept.
+func (c *Conn) writeMaskedLarge(h Header, p []byte) error {
+	if c.bigbuf == nil {
+		c.bigbuf = make([]byte, 0, largeChunk+MaxHeaderSize)
+	}
+	b := AppendHeader(c.bigbuf[:0], h)
+	pos := 0
+	for len(p) > 0 {
+		n := min(len(p), cap(b)-len(b))
+		start := len(b)
+		b = append(b, p[:n]...)
+		pos = Mask(h.Mask, pos, b[start:])
+		if _, err := c.nc.Write(b); err != nil {
+			return err
+		}
+		p, b = p[n:], b[:0]
+	}
+	if len(b) > 0 { // an empty payload: the header alone
+		_, err := c.nc.Write(b)
+		return err
+	}
+	return nil
+}
+
+// NextWriter starts a message that is written in pieces: each time the
+// writer's buffer fills, a frame goes out with FIN clear; Close sends the
+// last frame with FIN set. Other messages wait until Close; control frames
+// do not.
+func (c *Conn) NextWriter(ctx context.Context, typ MessageType) (io.WriteCloser, error) {
+	if typ != TextMessage && typ != BinaryMessage {
+		return nil, fmt.Errorf("wsframe: NextWriter with message type %d: want TextMessage or BinaryMessage", typ)
+	}
+	c.msgMu.Lock()
+	if c.closeSent.Load() {
+		c.msgMu.Unlock()
+		return nil, ErrCloseSent
+	}
+	return &messageWriter{c: c, ctx: ctx, op: Opcode(typ), buf: make([]byte, 0, c.opts.WriteBufferSize)}, nil
+}
+
+// messageWriter writes one message as a sequence of frames.
+type messageWriter struct {
+	c      *Conn
+	ctx    context.Context
+	op     Opcode // the first frame's opcode, then continuation
+	buf    []byte
+	closed bool
+	err    error
+}
+
+// Write buffers p, sending full buffers as non-final frames.
+func (w *messageWriter) Write(p []byte) (int, error) {
+	if w.closed {
+		return 0, errors.New("wsframe: write to a closed message writer")
+	}
+	if w.err != nil {
+		return 0, w.err
+	}
+	n := 0
+	for len(p) > 0 {
+		if len(w.buf) == 0 && len(p) >= cap(w.buf) { // a big piece goes out as it is
+			return n + len(p), w.flush(false, p)
+		}
+		k := copy(w.buf[len(w.buf):cap(w.buf)], p)
+		w.buf, p, n = w.buf[:len(w.buf)+k], p[k:], n+k
+		if len(w.buf) == cap(w.buf) {
+			if err := w.flush(false, w.buf); err != nil {
+				return n, err
+			}
+			w.buf = w.buf[:0]
+		}
+	}
+	return n, nil
+}
+
+func (w *messageWriter) flush(fin bool, p []byte) error {
+	w.err = w.c.writeFrame(w.ctx, fin, w.op, p)
+	w.op = OpContinuation
+	return w.err
+}
+
+// Close sends what is buffered as the message's last frame.
+func (w *messageWriter) Close() error {
+	if w.closed {
+		return nil
+	}
+	w.closed = true
+	defer w.c.msgMu.Unlock()
+	if w.err != nil {
+		return w.err
+	}
+	return w.flush(true, w.buf)
+}
