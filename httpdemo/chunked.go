@@ -6,7 +6,6 @@ import (
 	"bufio"
 	"bytes"
 	"fmt"
-	"io"
 	"strconv"
 	"strings"
 
@@ -40,11 +39,10 @@ func readChunked(br *bufio.Reader, lim Limits) (body, raw []byte, err error) {
 		if int64(len(body))+size > lim.maxBody() {
 			return body, raw, fmt.Errorf("%w: chunks exceed %d bytes", ErrBodyTooLarge, lim.maxBody())
 		}
-		data := make([]byte, size+2)
-		n, err := io.ReadFull(br, data)
-		raw = append(raw, data[:n]...)
+		data, err := readExactly(br, size+2)
+		raw = append(raw, data...)
 		if err != nil {
-			return body, raw, fmt.Errorf("%w: chunk data: %w", ErrBadChunk, noEOF(err))
+			return body, raw, fmt.Errorf("%w: chunk data: %w", ErrBadChunk, err)
 		}
 		if data[size] != '\r' || data[size+1] != '\n' {
 			return body, raw, fmt.Errorf("%w: chunk of %d bytes not followed by CRLF", ErrBadChunk, size)
@@ -113,7 +111,7 @@ func chunkedAnnotations(b []byte, base int) []osi.Annotation {
 		}
 		out = append(out,
 			osi.Annotation{Start: base + pos, End: base + sizeEnd, Field: "chunk-size",
-				Value:   strconv.FormatInt(size, 16) + " (hex) = " + strconv.FormatInt(size, 10),
+				Value:   wireHex(b[pos:pos+eol]) + " (hex) = " + strconv.FormatInt(size, 10),
 				Meaning: "how many bytes of data this chunk carries", Layer: osi.Application},
 			osi.Annotation{Start: base + sizeEnd, End: base + dataEnd + 2, Field: "chunk-data",
 				Value: strconv.Quote(string(b[sizeEnd:dataEnd])), Meaning: "the data, then CRLF", Layer: osi.Application})
@@ -146,4 +144,10 @@ func quoteShort(b []byte, n int) string {
 		return strconv.Quote(string(b))
 	}
 	return strconv.Quote(string(b[:n])) + "…"
+}
+
+// wireHex is a chunk-size line's size as it was written, without extensions.
+func wireHex(line []byte) string {
+	size, _, _ := strings.Cut(string(line), ";")
+	return strings.TrimRight(size, " \t")
 }

@@ -158,8 +158,23 @@ func contentLength(h *Head) (int64, bool, error) {
 // the connection (responses) or is empty (requests). It returns the body
 // (decoded) and the raw bytes read for it.
 func readBody(br *bufio.Reader, h *Head, lim Limits, untilClose bool) (body, raw []byte, err error) {
-	if h.Fields.HasToken("Transfer-Encoding", "chunked") {
-		return readChunked(br, lim)
+	if codings := h.Fields.Values("Transfer-Encoding"); len(codings) > 0 {
+		// RFC 9112, section 6.3: chunked must be the final coding, or a
+		// request's length cannot be known ("the server MUST respond with
+		// the 400 (Bad Request) status code and then close the
+		// connection"); a response then runs until the connection closes.
+		// A request with both Transfer-Encoding and Content-Length is the
+		// shape of request smuggling, and "ought to be handled as an error".
+		if _, hasLength := h.Fields.Get("Content-Length"); hasLength && !untilClose {
+			return nil, nil, fmt.Errorf("%w: a request with both Transfer-Encoding and Content-Length", ErrBadTransferEncoding)
+		}
+		if finalCoding(codings) == "chunked" {
+			return readChunked(br, lim)
+		}
+		if !untilClose {
+			return nil, nil, fmt.Errorf("%w: %q does not end in chunked", ErrBadTransferEncoding, strings.Join(codings, ", "))
+		}
+		return readUntilClose(br, lim)
 	}
 	n, ok, err := contentLength(h)
 	if err != nil {
@@ -169,15 +184,37 @@ func readBody(br *bufio.Reader, h *Head, lim Limits, untilClose bool) (body, raw
 	case ok && n > lim.maxBody():
 		return nil, nil, fmt.Errorf("%w: Content-Length %d > %d", ErrBodyTooLarge, n, lim.maxBody())
 	case ok:
-		body = make([]byte, n)
-		got, err := io.ReadFull(br, body)
-		return body[:got], body[:got], noEOF(err)
-	case untilClose:
-		body, err = io.ReadAll(io.LimitReader(br, lim.maxBody()+1))
-		if int64(len(body)) > lim.maxBody() {
-			return body[:lim.maxBody()], body[:lim.maxBody()], fmt.Errorf("%w (%d)", ErrBodyTooLarge, lim.maxBody())
-		}
+		body, err = readExactly(br, n)
 		return body, body, err
+	case untilClose:
+		return readUntilClose(br, lim)
 	}
 	return nil, nil, nil
+}
+
+// finalCoding returns the last transfer coding listed, in lower case.
+func finalCoding(values []string) string {
+	parts := strings.Split(values[len(values)-1], ",")
+	return strings.ToLower(strings.TrimSpace(parts[len(parts)-1]))
+}
+
+// readUntilClose reads a body that ends when the connection does.
+func readUntilClose(br *bufio.Reader, lim Limits) (body, raw []byte, err error) {
+	body, err = io.ReadAll(io.LimitReader(br, lim.maxBody()+1))
+	if int64(len(body)) > lim.maxBody() {
+		return body[:lim.maxBody()], body[:lim.maxBody()], fmt.Errorf("%w (%d)", ErrBodyTooLarge, lim.maxBody())
+	}
+	return body, body, err
+}
+
+// readExactly reads n bytes, growing its buffer as bytes arrive rather
+// than allocating all n at once: a peer that announces a large length and
+// sends little costs little memory.
+func readExactly(r io.Reader, n int64) ([]byte, error) {
+	var b bytes.Buffer
+	if n <= 64<<10 {
+		b.Grow(int(n))
+	}
+	_, err := io.CopyN(&b, r, n)
+	return b.Bytes(), noEOF(err)
 }
