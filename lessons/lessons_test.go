@@ -212,3 +212,17 @@ func TestIPv6(t *testing.T) {
 		}
 	}
 }
+
+// TestCatalogueHasTheLessonsLayers: the osi catalogue's entry for this
+// package is the union of the lessons' own layers.
+func TestCatalogueHasTheLessonsLayers(t *testing.T) {
+	var union osi.Set
+	for _, l := range All() {
+		union |= l.Layers
+	}
+	for _, p := range osi.Packages() {
+		if p.Path == "lessons" && p.Layers != union {
+			t.Errorf("osi catalogue says lessons show layers %v; the lessons declare %v", p.Layers, union)
+		}
+	}
+}

@@ -14,7 +14,7 @@ type Package struct {
 // packages is the catalogue as read-only data. Keep it sorted by path.
 var packages = []Package{
 	{"httpdemo", Of(Application), "HTTP/1.1 written and parsed by hand over a TCP socket; every field annotated"},
-	{"lessons", Range(Transport, Application), "the runnable lessons and their registry"},
+	{"lessons", Of(Transport, Application), "the runnable lessons and their registry (each lesson declares its own layers)"},
 	{"narrate", Of(), "renders a trace as text on a terminal (a renderer: shows no layer of its own)"},
 	{"osi", Range(Physical, Application), "the seven layers, layer sets and byte-range annotations"},
 	{"tcpsock", Of(Transport), "TCP endpoints, traced sockets, byte-stream and half-close demos"},
