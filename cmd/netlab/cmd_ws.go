@@ -31,6 +31,12 @@ func wsCommand(getenv func(string) string) *cli.Command {
 			wsServeCommand(),
 			wsDialCommand(getenv),
 		},
+		Action: func(c *cli.Context) error {
+			if c.Args().Len() > 0 {
+				return usagef("unknown ws command %q; want serve or dial", c.Args().First())
+			}
+			return cli.ShowSubcommandHelp(c)
+		},
 	}
 }
 
