@@ -3,6 +3,7 @@ module netlab
 go 1.26.0
 
 require (
+	github.com/gorilla/websocket v1.5.3
 	github.com/urfave/cli/v2 v2.27.7
 	go.uber.org/goleak v1.3.0
 	golang.org/x/sys v0.50.0

@@ -7,6 +7,7 @@ import (
 	"bufio"
 	"context"
 	"errors"
+	"io"
 	"net"
 	"net/http"
 	"net/url"
@@ -100,7 +101,7 @@ func Accept(ctx context.Context, nc net.Conn, opts *AcceptOptions) (*Conn, *Hand
 			herr = refuse(http.StatusRequestHeaderFieldsTooLarge, ErrHeadTooLarge, "limit %d bytes", maxHead)
 		case errors.Is(err, os.ErrDeadlineExceeded) || ctx.Err() != nil:
 			nc.Close()
-			return nil, hs, errors.Join(ErrHandshakeTimout, ctx.Err(), err)
+			return nil, hs, errors.Join(ErrHandshakeTimeout, ctx.Err(), err)
 		case errors.Is(err, httpdemo.ErrBadRequestLine), errors.Is(err, httpdemo.ErrBadHeaderField),
 			errors.Is(err, httpdemo.ErrBadStartLine), errors.Is(err, httpdemo.ErrBareLF):
 			herr = refuse(http.StatusBadRequest, ErrMalformed, "%v", err)
@@ -116,7 +117,10 @@ func Accept(ctx context.Context, nc net.Conn, opts *AcceptOptions) (*Conn, *Hand
 		herr = checkOrigin(o.CheckOrigin, req.Fields, host)
 	}
 	if herr == nil {
-		if cl, ok := req.Fields.Get("Content-Length"); ok && strings.TrimSpace(cl) != "0" {
+		// After the 101 the bytes that follow the head are frames: a body,
+		// sized by Content-Length or chunked, would be taken for them.
+		_, chunked := req.Fields.Get("Transfer-Encoding")
+		if cl, ok := req.Fields.Get("Content-Length"); (ok && strings.TrimSpace(cl) != "0") || chunked {
 			herr = refuse(http.StatusBadRequest, ErrMalformed, "an upgrade request has no body")
 		}
 	}
@@ -154,10 +158,7 @@ func checkOrigin(check func(origin, host string) error, fields httpdemo.Fields, 
 func refuseConn(nc net.Conn, hs *Handshake, herr *HandshakeError) error {
 	hs.Response = refusalResponse(herr)
 	_, _ = nc.Write(hs.Response)
-	if cw, ok := nc.(interface{ CloseWrite() error }); ok {
-		_ = cw.CloseWrite() // FIN after the response, so the client reads all of it
-	}
-	nc.Close()
+	lingeringClose(nc)
 	return herr
 }
 
@@ -171,6 +172,19 @@ func handshakeDeadline(ctx context.Context, nc net.Conn, timeout time.Duration) 
 		deadline = d
 	}
 	_ = nc.SetDeadline(deadline)
-	after := withDeadline(ctx, nc.SetDeadline)
+	after := withDeadline(ctx, nc, bothDeadlines)
 	return func() { after() }
+}
+
+// lingeringClose sends FIN after the response, then reads and drops what
+// the client still sends, briefly, before closing. Closing a socket with
+// unread bytes makes the kernel answer with RST, which can destroy the
+// response before the client reads it (RFC 9112, section 9.6).
+func lingeringClose(nc net.Conn) {
+	if cw, ok := nc.(interface{ CloseWrite() error }); ok {
+		_ = cw.CloseWrite()
+		_ = nc.SetReadDeadline(time.Now().Add(time.Second))
+		_, _ = io.Copy(io.Discard, io.LimitReader(nc, 1<<20))
+	}
+	nc.Close()
 }

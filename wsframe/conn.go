@@ -97,19 +97,23 @@ type Conn struct {
 	opts        Options
 	subprotocol string
 
-	readMu  sync.Mutex
-	rs      readState
-	readErr error // sticky: once reading failed, it always fails
-	ctrl    [MaxControlPayload]byte
+	readMu    sync.Mutex
+	readWatch ctxWatch // under readMu
+	rs        readState
+	readErr   error // sticky: once reading failed, it always fails
+	ctrl      [MaxControlPayload]byte
+	scratch   [512]byte // for discarding the rest of an unread message
 
-	msgMu     sync.Mutex // held while a data message is being written
-	frameMu   sync.Mutex // held while one frame is being written
-	closeSent atomic.Bool
-	wbuf      []byte
-	bigbuf    []byte
-	vec       [2][]byte // header and payload for writev
-	rng       io.Reader // masking keys (a client)
-	writeErr  error     // sticky, under frameMu
+	msgMu      sync.Mutex // held while a data message is being written
+	writeWatch ctxWatch   // under frameMu
+	frameMu    sync.Mutex // held while one frame is being written
+	closeSent  atomic.Bool
+	wbuf       []byte
+	bigbuf     []byte
+	vec        [2][]byte // header and payload for writev
+	maskKey    [4]byte   // the next masking key, read here so that it does not escape
+	rng        io.Reader // masking keys (a client)
+	writeErr   error     // sticky, under frameMu
 
 	closeMu     sync.Mutex
 	closeRecv   bool
@@ -178,17 +182,31 @@ func (c *Conn) closeTCP() {
 	c.tcpOnce.Do(func() {
 		_ = c.nc.Close()
 		close(c.tcpDone)
+		// Let go of the contexts: their watches would keep them reachable.
+		c.readWatch.release(c.nc, readDeadline)
+		c.writeWatch.release(c.nc, writeDeadline)
 	})
 }
 
-// withDeadline makes ctx's cancellation interrupt blocking I/O by moving
-// the given deadline to the past. It costs nothing for a context that
-// cannot be cancelled.
-func withDeadline(ctx context.Context, set func(time.Time) error) (stop func() bool) {
+// Which deadline a context watch moves.
+const (
+	readDeadline  = 1
+	writeDeadline = 2
+	bothDeadlines = readDeadline | writeDeadline
+)
+
+// noStop is what withDeadline returns for a context that cannot be
+// cancelled: nothing to stop, nothing allocated.
+func noStop() bool { return true }
+
+// withDeadline makes ctx's cancellation interrupt blocking I/O on nc by
+// moving its read or write deadline (or both) to the past. It costs
+// nothing for a context that cannot be cancelled.
+func withDeadline(ctx context.Context, nc net.Conn, which int) (stop func() bool) {
 	if ctx.Done() == nil {
-		return func() bool { return true }
+		return noStop
 	}
-	return context.AfterFunc(ctx, func() { _ = set(time.Unix(1, 0)) })
+	return context.AfterFunc(ctx, func() { setDeadline(nc, which, time.Unix(1, 0)) })
 }
 
 // ctxErr turns a deadline error caused by ctx into ctx's error.

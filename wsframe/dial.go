@@ -11,6 +11,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -139,11 +140,25 @@ func Client(ctx context.Context, nc net.Conn, rawURL string, opts *DialOptions) 
 // procedures" — here: reports it, with the server's one-line reason.
 func checkResponse(resp *httpdemo.Response, hs *Handshake, offered []string, br *bufio.Reader) error {
 	if resp.Status != http.StatusSwitchingProtocols {
-		reason, _ := io.ReadAll(io.LimitReader(br, 512))
+		// The body is the reason: at most 512 bytes of it, and no more
+		// than its Content-Length, so a server that keeps the connection
+		// open after it (HTTP/1.1's default) does not hold the client
+		// until the handshake deadline.
+		limit := int64(512)
+		if cl, ok := resp.Fields.Get("Content-Length"); ok {
+			if n, err := strconv.ParseInt(strings.TrimSpace(cl), 10, 64); err == nil && n >= 0 {
+				limit = min(limit, n)
+			}
+		}
+		reason, _ := io.ReadAll(io.LimitReader(br, limit))
 		return fmt.Errorf("%w: %d %s: %s", ErrNotSwitching, resp.Status, resp.Reason, strings.TrimSpace(firstLine(string(reason))))
 	}
-	if !resp.Fields.HasToken("Upgrade", "websocket") {
-		return ErrResponseUpgrade
+	// "If the response lacks an |Upgrade| header field or the |Upgrade|
+	// header field contains a value that is not an ASCII case-insensitive
+	// match for the value "websocket", the client MUST _Fail the WebSocket
+	// Connection_."
+	if up := resp.Fields.Values("Upgrade"); len(up) != 1 || !strings.EqualFold(strings.TrimSpace(up[0]), "websocket") {
+		return fmt.Errorf("%w: Upgrade: %q", ErrResponseUpgrade, strings.Join(up, ", "))
 	}
 	if !resp.Fields.HasToken("Connection", "Upgrade") {
 		return ErrResponseConn

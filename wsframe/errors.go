@@ -10,17 +10,17 @@ import (
 // Opening handshake, server side (RFC 6455, section 4.2.1). Each maps to
 // the HTTP status the server answers with (see HandshakeError).
 var (
-	ErrNotGet          = errors.New("wsframe: the opening handshake must be a GET request")
-	ErrHTTPVersion     = errors.New("wsframe: the opening handshake needs HTTP/1.1 or higher")
-	ErrNoHost          = errors.New("wsframe: the request has no Host header field")
-	ErrNoUpgrade       = errors.New("wsframe: Upgrade does not include the websocket token")
-	ErrNoConnection    = errors.New("wsframe: Connection does not include the Upgrade token")
-	ErrBadKey          = errors.New("wsframe: Sec-WebSocket-Key is not 16 base64-encoded bytes")
-	ErrBadVersion      = errors.New("wsframe: Sec-WebSocket-Version is not 13")
-	ErrHeadTooLarge    = errors.New("wsframe: the request head is longer than the limit")
-	ErrOriginRefused   = errors.New("wsframe: the Origin policy refused the request")
-	ErrMalformed       = errors.New("wsframe: the request is not well-formed HTTP/1.1")
-	ErrHandshakeTimout = errors.New("wsframe: the handshake did not finish before its deadline")
+	ErrNotGet           = errors.New("wsframe: the opening handshake must be a GET request")
+	ErrHTTPVersion      = errors.New("wsframe: the opening handshake needs HTTP/1.1 or higher")
+	ErrNoHost           = errors.New("wsframe: the request has no Host header field")
+	ErrNoUpgrade        = errors.New("wsframe: Upgrade does not include the websocket token")
+	ErrNoConnection     = errors.New("wsframe: Connection does not include the Upgrade token")
+	ErrBadKey           = errors.New("wsframe: Sec-WebSocket-Key is not 16 base64-encoded bytes")
+	ErrBadVersion       = errors.New("wsframe: Sec-WebSocket-Version is not 13")
+	ErrHeadTooLarge     = errors.New("wsframe: the request head is longer than the limit")
+	ErrOriginRefused    = errors.New("wsframe: the Origin policy refused the request")
+	ErrMalformed        = errors.New("wsframe: the request is not well-formed HTTP/1.1")
+	ErrHandshakeTimeout = errors.New("wsframe: the handshake did not finish before its deadline")
 )
 
 // Opening handshake, client side (RFC 6455, section 4.1, "the client MUST

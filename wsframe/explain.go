@@ -107,7 +107,11 @@ func payloadFields(h Header, at int, wire, payload []byte) []osi.Annotation {
 	}
 	if h.Op == OpClose && len(payload) >= 2 {
 		code := CloseCode(binary.BigEndian.Uint16(payload))
-		out = append(out, osi.Annotation{Start: at, End: at + 2, Field: "close code", Value: code.String(),
+		field := "close code"
+		if h.Masked {
+			field = "close code (unmasked)"
+		}
+		out = append(out, osi.Annotation{Start: at, End: at + 2, Field: field, Value: code.String(),
 			Meaning: "why the sender is closing (section 7.4)", Layer: app})
 		if len(payload) > 2 {
 			out = append(out, osi.Annotation{Start: at + 2, End: at + len(payload), Field: "close reason",

@@ -22,9 +22,8 @@ type readState struct {
 	msgOp     Opcode // the open message's type
 	msgLen    int64  // payload bytes of the open message so far
 	utf8      utf8Validator
-	inMessage bool        // a message is being handed out by NextReader
-	stopCtx   func() bool // stops the context watch of the current message
-	gen       uint64      // counts messages, so a stale reader sees EOF
+	inMessage bool   // a message is being handed out by NextReader
+	gen       uint64 // counts messages, so a stale reader sees EOF
 }
 
 // A Frame is one frame: its header and its payload, unmasked.
@@ -47,8 +46,9 @@ func (c *Conn) ReadFrame(ctx context.Context, dst []byte) (Frame, error) {
 	if c.rs.inMessage {
 		return Frame{}, fmt.Errorf("wsframe: ReadFrame while a message reader is open")
 	}
-	stop := withDeadline(ctx, c.nc.SetReadDeadline)
-	defer stop()
+	if err := c.readWatch.watch(ctx, c.nc, readDeadline); err != nil {
+		return Frame{}, err
+	}
 	f, err := c.readFrameLocked(dst)
 	return f, ctxErr(ctx, err)
 }
@@ -69,8 +69,12 @@ func (c *Conn) readFrameLocked(dst []byte) (Frame, error) {
 		payload = make([]byte, 0, h.Length) // bounded: nextHeader checked MaxFrame
 	}
 	payload = payload[:h.Length]
-	if _, err := c.readData(payload); err != nil {
-		return Frame{Header: h}, err
+	for off := 0; off < len(payload); {
+		n, err := c.readData(payload[off:])
+		off += n
+		if err != nil {
+			return Frame{Header: h}, err
+		}
 	}
 	if h.Fin {
 		if err := c.endMessage(); err != nil {
@@ -161,13 +165,20 @@ func (c *Conn) beginData(h Header) {
 	c.rs.msgLen += h.Length
 }
 
-// readData reads the current data frame's payload into p (at most what is
-// left of the frame), unmasks it, and validates text as it arrives.
+// readData reads some of the current data frame's payload into p (at most
+// what is left of the frame, in one read of the stream), unmasks it, and
+// validates text as it arrives.
 func (c *Conn) readData(p []byte) (int, error) {
 	if int64(len(p)) > c.rs.frameLeft {
 		p = p[:c.rs.frameLeft]
 	}
-	n, err := io.ReadFull(c.br, p)
+	// One read, not ReadFull: text is checked as its bytes arrive, so an
+	// impossible byte fails the connection without waiting for the rest of
+	// a long frame (section 8.1, and Autobahn's "fail fast" cases).
+	n, err := c.br.Read(p)
+	if err == nil && n == 0 && len(p) > 0 {
+		err = io.ErrNoProgress
+	}
 	c.rs.frameLeft -= int64(n)
 	if c.rs.masked {
 		c.rs.maskPos = Mask(c.rs.mask, c.rs.maskPos, p[:n])
@@ -238,7 +249,9 @@ func (c *Conn) nextMessageLocked(ctx context.Context) (MessageType, error) {
 	if err := c.discardMessage(); err != nil {
 		return 0, err
 	}
-	stop := withDeadline(ctx, c.nc.SetReadDeadline)
+	if err := c.readWatch.watch(ctx, c.nc, readDeadline); err != nil {
+		return 0, err
+	}
 	for {
 		h, err := c.nextHeader()
 		if err == nil && h.Op.IsControl() {
@@ -248,12 +261,11 @@ func (c *Conn) nextMessageLocked(ctx context.Context) (MessageType, error) {
 			}
 		}
 		if err != nil {
-			stop()
 			return 0, ctxErr(ctx, err)
 		}
 		c.beginData(h)
 		c.rs.gen++
-		c.rs.inMessage, c.rs.stopCtx = true, stop
+		c.rs.inMessage = true
 		return MessageType(h.Op), nil
 	}
 }
@@ -261,9 +273,8 @@ func (c *Conn) nextMessageLocked(ctx context.Context) (MessageType, error) {
 // discardMessage reads and drops what is left of a message handed out by
 // NextReader. The caller holds readMu.
 func (c *Conn) discardMessage() error {
-	var scratch [512]byte
 	for c.rs.inMessage {
-		if _, err := c.readMessageLocked(scratch[:]); err != nil && err != io.EOF {
+		if _, err := c.readMessageLocked(c.scratch[:]); err != nil && err != io.EOF {
 			return err
 		}
 	}
@@ -295,31 +306,40 @@ func (r *messageReader) Read(p []byte) (int, error) {
 // readMessageLocked reads the open message's payload, moving to its next
 // fragment when a frame is used up.
 func (c *Conn) readMessageLocked(p []byte) (int, error) {
-	for c.rs.frameLeft == 0 {
-		if c.rs.fin {
-			c.rs.inMessage = false
-			c.rs.stopCtx()
-			if err := c.endMessage(); err != nil {
-				return 0, err
-			}
-			return 0, io.EOF
-		}
-		h, err := c.nextHeader()
-		if err != nil {
-			return 0, err
-		}
-		if h.Op.IsControl() {
-			if _, err := c.handleControl(h); err != nil {
-				return 0, err
-			}
-			continue
-		}
-		c.beginData(h)
+	if err := c.advanceLocked(); err != nil {
+		return 0, err
 	}
 	if len(p) == 0 {
 		return 0, nil
 	}
 	return c.readData(p)
+}
+
+// advanceLocked makes sure the current data frame has payload left to
+// read, reading past used-up frames and any control frames between
+// fragments. At the end of the message it returns io.EOF.
+func (c *Conn) advanceLocked() error {
+	for c.rs.frameLeft == 0 {
+		if c.rs.fin {
+			c.rs.inMessage = false
+			if err := c.endMessage(); err != nil {
+				return err
+			}
+			return io.EOF
+		}
+		h, err := c.nextHeader()
+		if err != nil {
+			return err
+		}
+		if h.Op.IsControl() {
+			if _, err := c.handleControl(h); err != nil {
+				return err
+			}
+			continue
+		}
+		c.beginData(h)
+	}
+	return nil
 }
 
 // ReadMessage reads a whole message into a new slice.
@@ -338,17 +358,17 @@ func (c *Conn) AppendMessage(ctx context.Context, dst []byte) (MessageType, []by
 	}
 	b := dst[:0]
 	for {
-		switch left := c.rs.frameLeft; {
-		case int64(cap(b)-len(b)) < left: // room for the whole frame; bounded by MaxFrame
-			b = slices.Grow(b, int(left))
-		case len(b) == cap(b):
-			b = slices.Grow(b, 512)
-		}
-		n, err := c.readMessageLocked(b[len(b):cap(b)])
-		b = b[:len(b)+n]
-		if err == io.EOF {
+		switch err := c.advanceLocked(); {
+		case err == io.EOF:
 			return typ, b, nil
+		case err != nil:
+			return typ, b, ctxErr(ctx, err)
 		}
+		if left := c.rs.frameLeft; int64(cap(b)-len(b)) < left {
+			b = slices.Grow(b, int(left)) // room for the whole frame; bounded by MaxFrame
+		}
+		n, err := c.readData(b[len(b):cap(b)])
+		b = b[:len(b)+n]
 		if err != nil {
 			return typ, b, ctxErr(ctx, err)
 		}

@@ -67,9 +67,15 @@ func Serve(ctx context.Context, ln net.Listener, opts *AcceptOptions, h Handler,
 		open = append(open, c)
 	}
 	mu.Unlock()
+	// Close every open connection with 1001; each Close ends within
+	// CloseTimeout. Then cancel the handlers' context, for a handler that
+	// waits on something other than its connection, and wait for them all.
+	var closers sync.WaitGroup
 	for _, c := range open {
-		go c.Close(CloseGoingAway, "server shutting down")
+		closers.Go(func() { c.Close(CloseGoingAway, "server shutting down") })
 	}
+	closers.Wait()
+	hcancel()
 	wg.Wait()
 	return acceptErr
 }

@@ -68,9 +68,12 @@ func (s *StreamExplainer) Feed(p []byte) []osi.Explanation {
 // next explains the unit at the start of the buffer, if it is whole.
 func (s *StreamExplainer) next() (osi.Explanation, int, bool) {
 	if s.inHead {
+		// A head longer than DefaultMaxHead is given up on whether its end
+		// has arrived or not, so the verdict does not depend on how the
+		// stream was cut into reads.
 		end := bytes.Index(s.buf, []byte("\r\n\r\n"))
-		if end < 0 {
-			if len(s.buf) > DefaultMaxHead {
+		if end < 0 || end+4 > DefaultMaxHead {
+			if end >= 0 || len(s.buf) > DefaultMaxHead {
 				s.done = true
 			}
 			return osi.Explanation{}, 0, false

@@ -6,7 +6,9 @@ package wsframe
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
+	"slices"
 	"strconv"
 	"time"
 
@@ -23,9 +25,11 @@ func Upgrade(w http.ResponseWriter, r *http.Request, opts *AcceptOptions) (*Conn
 	if opts != nil {
 		o = *opts
 	}
+	// net/http keeps fields in a map; sorted by name, they come out the
+	// same on every run.
 	fields := make(httpdemo.Fields, 0, len(r.Header))
-	for name, values := range r.Header {
-		for _, v := range values {
+	for _, name := range slices.Sorted(maps.Keys(r.Header)) {
+		for _, v := range r.Header[name] {
 			fields = append(fields, httpdemo.Field{Name: name, Value: v})
 		}
 	}
@@ -33,6 +37,11 @@ func Upgrade(w http.ResponseWriter, r *http.Request, opts *AcceptOptions) (*Conn
 	key, herr := checkRequest(upgradeRequest{method: r.Method, major: r.ProtoMajor, minor: r.ProtoMinor, host: r.Host, fields: fields})
 	if herr == nil {
 		herr = checkOrigin(o.CheckOrigin, fields, r.Host)
+	}
+	// As Accept: a body (ContentLength > 0, or -1 for chunked) would be
+	// left in the hijacked reader and taken for frames.
+	if herr == nil && r.ContentLength != 0 {
+		herr = refuse(http.StatusBadRequest, ErrMalformed, "an upgrade request has no body")
 	}
 	if herr != nil {
 		for _, f := range refusalFields(herr) {

@@ -56,16 +56,18 @@ func (c *Conn) writeFrameRSV(ctx context.Context, fin bool, rsv byte, op Opcode,
 	if op == OpClose {
 		c.closeSent.Store(true) // section 5.5.1: no data frames after a close frame
 	}
-	stop := withDeadline(ctx, c.nc.SetWriteDeadline)
-	defer stop()
+	if err := c.writeWatch.watch(ctx, c.nc, writeDeadline); err != nil {
+		return err
+	}
 	h := Header{Fin: fin, Rsv: rsv, Op: op, Length: int64(len(p))}
 	if c.role == RoleClient {
 		// Section 5.3: "The masking key needs to be unpredictable"; a fresh
 		// key for every frame, from a cryptographic generator.
 		h.Masked = true
-		if _, err := io.ReadFull(c.rng, h.Mask[:]); err != nil {
+		if _, err := io.ReadFull(c.rng, c.maskKey[:]); err != nil {
 			return fmt.Errorf("wsframe: masking key: %w", err)
 		}
+		h.Mask = c.maskKey
 	}
 	var err error
 	switch size := h.Size() + len(p); {

@@ -48,6 +48,7 @@ func wsServeCommand() *cli.Command {
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "listen", Value: "127.0.0.1:9001", Usage: "loopback IP:port to listen on"},
 			&cli.Int64Flag{Name: "max-message", Value: wsframe.DefaultMaxMessage, Usage: "largest message in bytes; longer ones are refused with close code 1009"},
+			&cli.StringFlag{Name: "origin", Value: "any", Usage: "which browser pages may connect: any, or same (Origin must name this server's host:port; others get 403)"},
 		},
 		Action: func(c *cli.Context) error {
 			if c.Args().Len() > 0 {
@@ -56,6 +57,9 @@ func wsServeCommand() *cli.Command {
 			addr := c.String("listen")
 			if err := tcpsock.CheckLoopback(addr); err != nil {
 				return usagef("--listen %s: %v", addr, err)
+			}
+			if o := c.String("origin"); o != "any" && o != "same" {
+				return usagef("--origin %q: want any or same", o)
 			}
 			if m := c.Int64("max-message"); m <= 0 {
 				return usagef("--max-message %d: want a positive number of bytes", m)
@@ -66,9 +70,12 @@ func wsServeCommand() *cli.Command {
 			}
 			log := &lineLog{w: c.App.ErrWriter}
 			log.printf("netlab ws serve: echo server on ws://%s/ (Ctrl-C to stop)", ln.Addr())
-			opts := &wsframe.AcceptOptions{
-				Options:     wsframe.Options{MaxMessage: c.Int64("max-message")},
-				CheckOrigin: wsframe.AnyOrigin,
+			opts := &wsframe.AcceptOptions{Options: wsframe.Options{MaxMessage: c.Int64("max-message")}}
+			switch c.String("origin") {
+			case "any":
+				opts.CheckOrigin = wsframe.AnyOrigin
+			case "same":
+				opts.CheckOrigin = wsframe.SameOrigin
 			}
 			err = wsframe.Serve(c.Context, ln, opts, func(ctx context.Context, ws *wsframe.Conn, hs *wsframe.Handshake) {
 				log.printf("%s connected: GET %s", ws.RemoteAddr(), hs.Target)
