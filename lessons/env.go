@@ -111,6 +111,14 @@ func (e *Env) Answer(format string, args ...any) {
 	e.answer = fmt.Sprintf(format, args...)
 }
 
+// Packet records a packet that did not cross one of the lesson's sockets:
+// built by the lesson, or carried by the simulated network (then
+// Simulated must be true, and every renderer says so).
+func (e *Env) Packet(p trace.Event) {
+	p.Kind = trace.KindPacket
+	e.rec.Record(p)
+}
+
 // ServerAddr is where the lesson's main server listens: the host chosen on
 // the command line (127.0.0.1 by default) and its port (0 by default: the
 // kernel picks a free one).

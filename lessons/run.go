@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"time"
 
 	"netlab/tcpsock"
 	"netlab/trace"
@@ -21,6 +22,7 @@ type RunOptions struct {
 	Host  string       // "127.0.0.1" (default) or "::1"
 	Port  int          // the main server's port; 0: the kernel picks
 	Seed  uint64       // seeds the lesson's random bytes; 0: a random seed
+	Start time.Time    // the wall-clock time the trace begins at; zero: now
 }
 
 // ErrNoAnswer is returned when a lesson ends without answering its question.
@@ -32,6 +34,10 @@ func Run(ctx context.Context, l Lesson, opts RunOptions) error {
 	host := opts.Host
 	if host == "" {
 		host = "127.0.0.1"
+	}
+	start := opts.Start
+	if start.IsZero() {
+		start = time.Now()
 	}
 	seed := opts.Seed
 	for seed == 0 {
@@ -51,7 +57,7 @@ func Run(ctx context.Context, l Lesson, opts RunOptions) error {
 		return &SetupError{Op: "listen", Addr: env.ServerAddr(), Err: err}
 	}
 	env.rec.Record(trace.Event{Kind: trace.KindLesson, Lesson: l.Name, Title: l.Title,
-		Question: l.Question, Layers: l.Layers, Seed: seed})
+		Question: l.Question, Layers: l.Layers, Seed: seed, Start: start})
 	err := l.Run(ctx, env)
 	env.cleanup()
 	if err != nil {

@@ -47,7 +47,8 @@ func runForTest(t *testing.T, l Lesson) []trace.Event {
 	keep := trace.SinkFunc(func(e trace.Event) { events = append(events, e) })
 	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
 	defer cancel()
-	if err := Run(ctx, l, RunOptions{Sinks: []trace.Sink{keep}, Clock: trace.StepClock(time.Microsecond), Seed: 1}); err != nil {
+	if err := Run(ctx, l, RunOptions{Sinks: []trace.Sink{keep}, Clock: trace.StepClock(time.Microsecond), Seed: 1,
+		Start: time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)}); err != nil {
 		t.Fatalf("Run(%s): %v", l.Name, err)
 	}
 	return events

@@ -110,6 +110,17 @@ func (n *Narrator) Event(e trace.Event) {
 		n.printf("%s  %s closed connection #%d\n", n.stamp(e), n.who(e.Conn), e.Conn)
 	case trace.KindAnnotate:
 		n.printf("%s", n.fields(e))
+	case trace.KindPacket:
+		where := e.Name
+		if e.Simulated {
+			where += " (simulated network)"
+		}
+		n.printf("%s  %s %s\n", n.stamp(e), st.bold(where), e.Text)
+		if len(e.Fields) > 0 {
+			n.printf("%s", n.packetFields(e))
+		} else {
+			n.printf("%s", dataBlock(e.Data, "           │ "))
+		}
 	case trace.KindAnswer:
 		n.printf("\n%s\n", st.heading(strings.Repeat("═", Width)))
 		n.printf("%s\n", wrap(st.bold("Question: ")+e.Question, "", Width))
@@ -139,6 +150,14 @@ func (n *Narrator) who(conn int) string {
 	return n.st.role(open.Role, open.Name)
 }
 
+// packetFields prints a packet's labelled fields, after its hex dump.
+func (n *Narrator) packetFields(e trace.Event) string {
+	var b strings.Builder
+	b.WriteString(dataBlock(e.Data, "           │ "))
+	b.WriteString(n.fieldRows(e.Fields))
+	return b.String()
+}
+
 // fields prints an annotate event as a table of labelled byte ranges.
 func (n *Narrator) fields(e trace.Event) string {
 	var b strings.Builder
@@ -147,7 +166,14 @@ func (n *Narrator) fields(e trace.Event) string {
 		dir = "received"
 	}
 	fmt.Fprintf(&b, "           %s\n", n.st.dim(fmt.Sprintf("what %s %s, from stream byte %d:", n.who(e.Conn), dir, e.Offset)))
-	for _, f := range e.Fields {
+	b.WriteString(n.fieldRows(e.Fields))
+	return b.String()
+}
+
+// fieldRows prints labelled byte ranges, one per line, meanings below.
+func (n *Narrator) fieldRows(fields []osi.Annotation) string {
+	var b strings.Builder
+	for _, f := range fields {
 		value := f.Value
 		if len([]rune(value)) > 40 {
 			value = string([]rune(value)[:39]) + "…"

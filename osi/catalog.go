@@ -13,10 +13,12 @@ type Package struct {
 
 // packages is the catalogue as read-only data. Keep it sorted by path.
 var packages = []Package{
+	{"capture", Range(DataLink, Application), "pcap and pcapng: lessons' traces written as captures, any capture read layer by layer"},
 	{"httpdemo", Of(Application), "HTTP/1.1 written and parsed by hand over a TCP socket; every field annotated"},
 	{"lessons", Of(Transport, Application), "the runnable lessons and their registry (each lesson declares its own layers)"},
 	{"narrate", Of(), "renders a trace as text on a terminal (a renderer: shows no layer of its own)"},
 	{"osi", Range(Physical, Application), "the seven layers, layer sets and byte-range annotations"},
+	{"packets", Range(Network, Transport), "segmentation and reassembly through a simulated faulty network; real IPv4 fragments"},
 	{"tcpsock", Of(Transport), "TCP endpoints, traced sockets, byte-stream and half-close demos"},
 	{"trace", Of(Transport), "the ordered record of what crossed each socket, and its JSON-lines form"},
 	{"wsframe", Of(Application), "WebSocket by hand (RFC 6455): handshake, framing, closing, and a frame explainer"},

@@ -28,6 +28,7 @@ const (
 	KindClose    Kind = "close"    // this end closed its socket
 	KindAnnotate Kind = "annotate" // byte ranges of a stream labelled with fields
 	KindAnswer   Kind = "answer"   // the lesson restates its question and answers it
+	KindPacket   Kind = "packet"   // a packet that did not cross a socket: built, simulated or read from a file
 )
 
 // Direction says which of a connection's two byte streams an annotation
@@ -67,12 +68,18 @@ type Event struct {
 	Question string
 	Answer   string
 	Layers   osi.Set
-	Seed     uint64 // lesson: the seed of its random bytes (--seed repeats them)
-	Step     int
-	Text     string
-	Columns  []string
-	Rows     [][]string
-	Layer    osi.Layer // say/annotate: the layer the remark is about, if any
+	Seed     uint64    // lesson: the seed of its random bytes (--seed repeats them)
+	Start    time.Time // lesson: the wall-clock time it began (captures need real dates)
+
+	// Packets that did not cross a socket (KindPacket): Data holds the
+	// packet, Fields label it (offsets from its first byte), Text sums it up.
+	Proto     string // what Data is: "ipv4", "ipv6", or "segment" (netlab's teaching format)
+	Simulated bool   // it crossed netlab's simulated network, not a real one
+	Step      int
+	Text      string
+	Columns   []string
+	Rows      [][]string
+	Layer     osi.Layer // say/annotate: the layer the remark is about, if any
 }
 
 // End returns the stream offset just past the event's data.

@@ -44,6 +44,9 @@ type wireEvent struct {
 	Answer    string           `json:"answer,omitempty"`
 	Layers    *osi.Set         `json:"layers,omitempty"`
 	Seed      uint64           `json:"seed,omitempty"`
+	Start     string           `json:"start,omitempty"`
+	Proto     string           `json:"proto,omitempty"`
+	Simulated bool             `json:"simulated,omitempty"`
 	Layer     osi.Layer        `json:"layer,omitempty"`
 	Step      int              `json:"step,omitempty"`
 	Text      string           `json:"text,omitempty"`
@@ -60,9 +63,13 @@ func (e Event) MarshalJSON() ([]byte, error) {
 		Fields: e.Fields, Err: e.Err, Lesson: e.Lesson, Title: e.Title,
 		Question: e.Question, Answer: e.Answer, Layer: e.Layer, Step: e.Step,
 		Text: e.Text, Columns: e.Columns, Rows: e.Rows, Seed: e.Seed,
+		Proto: e.Proto, Simulated: e.Simulated,
+	}
+	if !e.Start.IsZero() {
+		w.Start = e.Start.UTC().Format(time.RFC3339Nano)
 	}
 	switch e.Kind {
-	case KindRead, KindWrite:
+	case KindRead, KindWrite, KindPacket:
 		off, n := e.Offset, len(e.Data)
 		w.Offset, w.Len, w.Hex = &off, &n, hex.EncodeToString(e.Data)
 	case KindAnnotate, KindShutdown, KindEOF:
@@ -98,6 +105,12 @@ func (e *Event) UnmarshalJSON(b []byte) error {
 		Err: w.Err, Lesson: w.Lesson, Title: w.Title, Question: w.Question,
 		Answer: w.Answer, Layer: w.Layer, Step: w.Step, Text: w.Text,
 		Columns: w.Columns, Rows: w.Rows, Seed: w.Seed,
+		Proto: w.Proto, Simulated: w.Simulated,
+	}
+	if w.Start != "" {
+		if e.Start, err = time.Parse(time.RFC3339Nano, w.Start); err != nil {
+			return fmt.Errorf("trace: event %d: start: %w", w.Seq, err)
+		}
 	}
 	if w.Offset != nil {
 		e.Offset = *w.Offset
