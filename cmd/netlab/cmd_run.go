@@ -3,12 +3,16 @@
 package main
 
 import (
+	"errors"
 	"fmt"
+	"io"
+	"os"
 	"net"
 	"strings"
 
 	"github.com/urfave/cli/v2"
 
+	"netlab/capture"
 	"netlab/lessons"
 	"netlab/narrate"
 	"netlab/tcpsock"
@@ -25,6 +29,8 @@ func runCommand(getenv func(string) string) *cli.Command {
 			&cli.BoolFlag{Name: "json", Usage: "write the trace and narration as JSON lines on stdout, nothing else"},
 			&cli.StringFlag{Name: "host", Value: "127.0.0.1", Usage: "loopback address for the lesson's sockets: 127.0.0.1 or ::1"},
 			&cli.IntFlag{Name: "port", Value: 0, Usage: "port for the lesson's server (0: the kernel picks); fix it to filter a capture on it"},
+			&cli.StringFlag{Name: "pcap", Usage: "also write the lesson's traffic to this pcap file, for Wireshark (TCP/IP headers synthesized around the recorded bytes)"},
+			&cli.StringFlag{Name: "pcapng", Usage: "the same, as a pcapng file"},
 			&cli.Uint64Flag{Name: "seed", Value: 0, Usage: "seed for the lesson's random bytes (WebSocket keys, masks); the same seed repeats them (0: a new one)"},
 		},
 		Action: func(c *cli.Context) error {
@@ -55,6 +61,10 @@ func runCommand(getenv func(string) string) *cli.Command {
 				n := narrate.New(c.App.Writer, narrate.Options{Color: colorWanted(c.App.Writer, getenv)})
 				opts.Sinks, check = []trace.Sink{n}, n.Err
 			}
+			var keep []trace.Event
+			if c.String("pcap") != "" || c.String("pcapng") != "" {
+				opts.Sinks = append(opts.Sinks, trace.SinkFunc(func(e trace.Event) { keep = append(keep, e) }))
+			}
 			if c.Bool("step") {
 				p := newEnterPacer(c.App.Reader, c.App.ErrWriter)
 				defer p.stop()
@@ -63,7 +73,10 @@ func runCommand(getenv func(string) string) *cli.Command {
 			if err := lessons.Run(c.Context, lesson, opts); err != nil {
 				return err
 			}
-			return check()
+			if err := check(); err != nil {
+				return err
+			}
+			return writeCaptures(keep, c.String("pcap"), c.String("pcapng"), c.App.ErrWriter)
 		},
 	}
 }
@@ -76,4 +89,32 @@ func lessonList() string {
 		fmt.Fprintf(&b, "\n  %-14s %s", l.Name, l.Title)
 	}
 	return b.String()
+}
+
+// writeCaptures writes the trace as pcap and pcapng files, where asked.
+func writeCaptures(events []trace.Event, pcapFile, pcapngFile string, log io.Writer) error {
+	if pcapFile == "" && pcapngFile == "" {
+		return nil
+	}
+	pkts, err := capture.Synthesize(events, capture.SynthOptions{})
+	if err != nil {
+		return err
+	}
+	for _, out := range []struct {
+		file  string
+		write func(io.Writer, []capture.Packet) error
+	}{{pcapFile, capture.WritePcap}, {pcapngFile, capture.WritePcapng}} {
+		if out.file == "" {
+			continue
+		}
+		f, err := os.Create(out.file)
+		if err != nil {
+			return fmt.Errorf("cannot write the capture: %w", err)
+		}
+		if err := errors.Join(out.write(f, pkts), f.Close()); err != nil {
+			return fmt.Errorf("write %s: %w", out.file, err)
+		}
+		fmt.Fprintf(log, "wrote %d packets to %s: open it with `wireshark %s` or read it with `netlab pcap %s`\n", len(pkts), out.file, out.file, out.file)
+	}
+	return nil
 }
