@@ -28,6 +28,9 @@ func All() []Lesson {
 		handshakeLesson(),
 		framesLesson(),
 		duplexLesson(),
+		packetsLesson(),
+		pollingVsWSLesson(),
+		ipFragmentsLesson(),
 	}
 }
 

@@ -59,6 +59,7 @@ var (
 	loopbackMSS = regexp.MustCompile(`\d+ bytes here on loopback`)
 	portRange   = regexp.MustCompile(`\(\d+–\d+, from /proc/sys/net/ipv4/ip_local_port_range\)`)
 	portNumber  = regexp.MustCompile(`:(\d+)$`)
+	publishedAt = regexp.MustCompile(`published_ns(\\?"):\d+`)
 )
 
 // normalize returns the events with every run-to-run value replaced: each
@@ -82,6 +83,7 @@ func normalize(events []trace.Event) []trace.Event {
 		s = httpDate.ReplaceAllString(s, "<http-date>")
 		s = loopbackMSS.ReplaceAllString(s, "<mss> bytes here on loopback")
 		s = portRange.ReplaceAllString(s, "(<ephemeral port range>)")
+		s = publishedAt.ReplaceAllString(s, `published_ns$1:<time>`)
 		return ports.Replace(s)
 	}
 	out := make([]trace.Event, len(events))
@@ -90,10 +92,14 @@ func normalize(events []trace.Event) []trace.Event {
 		if e.Data != nil {
 			e.Data = []byte(fix(string(e.Data)))
 		}
+		measured := strings.HasPrefix(e.Title, measuredTitle) // numbers that change from run to run
 		var rows [][]string
 		for _, r := range e.Rows {
 			var row []string
-			for _, cell := range r {
+			for i, cell := range r {
+				if measured && i > 0 { // the first column names the row; the rest are measurements
+					cell = "<measured>"
+				}
 				row = append(row, fix(cell))
 			}
 			rows = append(rows, row)

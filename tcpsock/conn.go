@@ -45,6 +45,9 @@ type Conn struct {
 
 	closeOnce sync.Once
 	closeErr  error
+	finalMu   sync.Mutex
+	final     Stats // the kernel's counters just before Close
+	finalOK   bool
 
 	explainers [2]explainer // sent, received
 }
@@ -201,6 +204,12 @@ func (c *Conn) CloseWrite() error {
 // Close closes the socket once; later calls return the first call's error.
 func (c *Conn) Close() error {
 	c.closeOnce.Do(func() {
+		// The kernel forgets a socket's counters when it is closed: keep them.
+		if st, err := c.Stats(); err == nil {
+			c.finalMu.Lock()
+			c.final, c.finalOK = st, true
+			c.finalMu.Unlock()
+		}
 		if c.rec == nil {
 			c.closeErr = c.nc.Close()
 			return
@@ -210,6 +219,15 @@ func (c *Conn) Close() error {
 		ticket.Commit(trace.Event{Kind: trace.KindClose, Conn: c.id, Name: c.name})
 	})
 	return c.closeErr
+}
+
+// FinalStats returns the kernel's counters as they were when Close was
+// called, and whether there are any (not before Close, not where the
+// operating system does not give them).
+func (c *Conn) FinalStats() (Stats, bool) {
+	c.finalMu.Lock()
+	defer c.finalMu.Unlock()
+	return c.final, c.finalOK
 }
 
 // Annotate labels bytes of one of the connection's streams. offset is the

@@ -30,6 +30,8 @@ func (c *Conn) Stats() (Stats, error) {
 		return Stats{}, fmt.Errorf("getsockopt TCP_INFO: %w", infoErr)
 	}
 	return Stats{
+		SegsOut:     info.Segs_out,
+		SegsIn:      info.Segs_in,
 		DataSegsOut: info.Data_segs_out,
 		DataSegsIn:  info.Data_segs_in,
 		SendMSS:     info.Snd_mss,

@@ -37,7 +37,9 @@ func (c *Conn) Close(code CloseCode, reason string) error {
 	timeout := time.NewTimer(c.opts.CloseTimeout)
 	defer timeout.Stop()
 	if c.readMu.TryLock() {
-		// Nobody is reading: read until the peer's close frame arrives.
+		// Nobody is reading: read until the peer's close frame arrives, with
+		// no earlier read's context in the way (it may be cancelled by now).
+		c.readWatch.release(c.nc, readDeadline)
 		_ = c.nc.SetReadDeadline(time.Now().Add(c.opts.CloseTimeout))
 		for c.readErr == nil {
 			if c.rs.inMessage {
@@ -58,6 +60,23 @@ func (c *Conn) Close(code CloseCode, reason string) error {
 		return nil
 	}
 	return sendErr
+}
+
+// StartClose sends a close frame with code and reason and returns: the
+// goroutine that reads the connection then sees the peer's close frame (as
+// a *CloseError), and the TCP connection ends as Close describes. Use it
+// when a reader goroutine is running and should see every message that
+// arrives before the close; Close, from a goroutine of its own, may read
+// (and drop) those messages itself if no read call is in progress at that
+// moment.
+func (c *Conn) StartClose(code CloseCode, reason string) error {
+	if !code.validOnWire() {
+		return fmt.Errorf("%w: %v", ErrInvalidCloseToWrite, code)
+	}
+	if len(reason) > MaxCloseReason || !utf8.ValidString(reason) {
+		return fmt.Errorf("wsframe: close reason must be UTF-8 of at most %d bytes", MaxCloseReason)
+	}
+	return c.sendClose(code, reason)
 }
 
 // CloseNow closes the TCP connection at once, without a closing handshake.

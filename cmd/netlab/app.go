@@ -78,6 +78,9 @@ func newApp(std streams, getenv func(string) string) *cli.App {
 			runCommand(getenv),
 			osiCommand(),
 			wsCommand(getenv),
+			pcapCommand(),
+			compareCommand(getenv),
+			feedServerCmd(),
 		},
 	}
 	for _, cmd := range app.Commands {

@@ -14,6 +14,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/urfave/cli/v2"
 
@@ -198,22 +199,24 @@ func wsDial(ctx context.Context, rawURL string, frames bool, std streams, color 
 			}
 		}
 	}()
+	// Closing: send the close frame and let the reader goroutine see the
+	// server's answer, so no message that arrives first is lost.
 	closeWith := func(code wsframe.CloseCode, reason string) error {
 		closing.Store(true)
-		return ws.Close(code, reason)
+		return ws.StartClose(code, reason)
 	}
 	for {
 		select {
 		case <-ctx.Done(): // Ctrl-C: close properly
 			_ = closeWith(wsframe.CloseGoingAway, "client interrupted")
-			return finish(readDone, std.err)
+			return finish(ws, readDone, std.err)
 		case err := <-readDone:
 			fmt.Fprintf(std.err, "connection ended: %s\n", closeReason(err))
 			return nil
 		case line, ok := <-lines:
 			if !ok { // stdin ended
 				_ = closeWith(wsframe.CloseNormal, "")
-				return finish(readDone, std.err)
+				return finish(ws, readDone, std.err)
 			}
 			if err := wsCommandLine(ctx, ws, line, closeWith); err != nil {
 				var ue *usageError
@@ -222,12 +225,12 @@ func wsDial(ctx context.Context, rawURL string, frames bool, std streams, color 
 					continue
 				}
 				if closing.Load() {
-					return finish(readDone, std.err)
+					return finish(ws, readDone, std.err)
 				}
 				return err
 			}
 			if closing.Load() {
-				return finish(readDone, std.err)
+				return finish(ws, readDone, std.err)
 			}
 		}
 	}
@@ -291,10 +294,17 @@ func printIncoming(ws *wsframe.Conn, out *lineLog) error {
 	}
 }
 
-// finish waits for the reader to see the end of the closing handshake.
-func finish(readDone <-chan error, errw io.Writer) error {
-	err := <-readDone
-	fmt.Fprintf(errw, "connection closed: %s\n", closeReason(err))
+// finish waits (up to the close timeout) for the reader to see the end of
+// the closing handshake; a server that never answers is cut off.
+func finish(ws *wsframe.Conn, readDone <-chan error, errw io.Writer) error {
+	select {
+	case err := <-readDone:
+		fmt.Fprintf(errw, "connection closed: %s\n", closeReason(err))
+	case <-time.After(wsframe.DefaultCloseTimeout):
+		ws.CloseNow()
+		fmt.Fprintf(errw, "connection closed: the server did not answer the close frame within %v\n", wsframe.DefaultCloseTimeout)
+		<-readDone
+	}
 	return nil
 }
 

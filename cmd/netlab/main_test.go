@@ -18,7 +18,15 @@ import (
 	"netlab/trace"
 )
 
-func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+// TestMain runs the tests with a goroutine-leak check, or, when compare
+// starts this test binary as its feed server, runs that instead.
+func TestMain(m *testing.M) {
+	if len(os.Args) > 1 && os.Args[1] == feedServerCommand {
+		os.Exit(run(context.Background(), []string{"netlab", feedServerCommand},
+			streams{in: os.Stdin, out: os.Stdout, err: os.Stderr}, os.Getenv))
+	}
+	goleak.VerifyTestMain(m)
+}
 
 // runCLI runs netlab with the given arguments (without the program name)
 // and returns its exit status and output.
