@@ -61,29 +61,23 @@ func appendMAC(b []byte, mac []byte) []byte {
 
 // appendIntPad appends n right-aligned in width columns.
 func appendIntPad(b []byte, n int64, width int) []byte {
-	var tmp [24]byte
-	i := len(tmp)
-	neg := n < 0
-	if neg {
-		n = -n
-	}
-	for {
-		i--
-		tmp[i] = byte('0' + n%10)
-		n /= 10
-		if n == 0 {
-			break
+	if width > 0 {
+		digits := 1
+		for x := n; x >= 10 || x <= -10; x /= 10 {
+			digits++
+		}
+		if n < 0 {
+			digits++
+		}
+		if pad := width - digits; pad > 0 {
+			b = append(b, spaces[:min(pad, len(spaces))]...)
 		}
 	}
-	if neg {
-		i--
-		tmp[i] = '-'
-	}
-	for w := len(tmp) - i; w < width; w++ {
-		b = append(b, ' ')
-	}
-	return append(b, tmp[i:]...)
+	return strconv.AppendInt(b, n, 10)
 }
+
+// spaces is padding, sliced as needed.
+const spaces = "                                "
 
 // padLeft appends the ASCII s right-aligned in width columns.
 func padLeft(b, s []byte, width int) []byte {

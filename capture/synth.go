@@ -124,7 +124,7 @@ func (s *synthesizer) chooseEnds(events []trace.Event) error {
 					}
 				}
 			}
-			c.init()
+			c.init(e.Conn)
 			chosen[key] = c
 			s.conns[e.Conn] = c
 		}
@@ -132,15 +132,13 @@ func (s *synthesizer) chooseEnds(events []trace.Event) error {
 	return nil
 }
 
-// initialSequence derives a connection's initial sequence numbers from its
-// endpoints, so the same trace gives the same capture (RFC 9293 asks real
-// stacks for unpredictable ones; a synthesized capture needs repeatable).
-func initialSequence(from, to netip.AddrPort) uint32 {
+// initialSequence derives an initial sequence number from the trace's
+// connection id and the side, so the same lesson gives the same numbers on
+// every run (RFC 9293 asks real stacks for unpredictable ones; a
+// synthesized capture needs repeatable ones).
+func initialSequence(conn int, side string) uint32 {
 	h := fnv.New32a()
-	b1, _ := from.MarshalBinary()
-	b2, _ := to.MarshalBinary()
-	h.Write(b1)
-	h.Write(b2)
+	fmt.Fprintf(h, "netlab %d %s", conn, side)
 	return h.Sum32()
 }
 

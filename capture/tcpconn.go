@@ -39,9 +39,9 @@ var (
 	serverMAC = [6]byte{0x02, 0x00, 0x00, 0x00, 0x00, 0x02}
 )
 
-func (c *tcpConn) init() {
-	c.c = side{addr: c.client, mac: clientMAC, nxt: initialSequence(c.client, c.server), ipID: 1}
-	c.s = side{addr: c.server, mac: serverMAC, nxt: initialSequence(c.server, c.client), ipID: 1}
+func (c *tcpConn) init(conn int) {
+	c.c = side{addr: c.client, mac: clientMAC, nxt: initialSequence(conn, "client"), ipID: 1}
+	c.s = side{addr: c.server, mac: serverMAC, nxt: initialSequence(conn, "server"), ipID: 1}
 }
 
 // ends returns the traced end and its peer.

@@ -121,6 +121,13 @@ func KaazingNotes(results []Result) []string {
 		"It left out TCP/IP: every segment carries at least 40 bytes of IPv4 and TCP headers (52 on Linux, with timestamps), there are ACK segments, and a new connection per poll adds a handshake and a teardown. The \"+ TCP/IP\" rows count the kernel's own segments.",
 	}
 	for _, r := range results {
+		if (r.Mode == WebSocket || r.Mode == SSE) && r.Clients > 0 && r.Duration > 0 {
+			w := r.Wire
+			heads := float64(w.Up.Headers+w.Down.Headers) / float64(r.Clients)
+			framing := float64(w.Up.Framing+w.Down.Framing) / float64(r.Clients) / r.Duration.Seconds()
+			notes = append(notes, fmt.Sprintf("The measured %s rows include its opening request and response (%.0f bytes of headers a client), spread over this %v run; after it, framing costs %.1f bytes a client a second, so a connection that lasts hours tends to that.",
+				r.Mode, heads, r.Duration, framing))
+		}
 		if r.Mode == ShortPoll && r.Headers == BrowserHeaders && r.Wire.Requests > 0 {
 			perPoll := float64(r.Wire.Up.Headers+r.Wire.Down.Headers) / float64(r.Wire.Requests)
 			notes = append(notes, fmt.Sprintf("Its 871 bytes of headers were an assumption. Measured here, a poll from Chromium's fetch() and net/http's answer carry %.0f bytes of headers together.", perPoll))

@@ -7,5 +7,5 @@
 // Lessons write nothing themselves: everything goes into the trace, and the
 // renderers (terminal text, JSON lines) show it.
 //
-// OSI layer: 3,4,7 (the union of its lessons' layers; each declares its own in the registry)
+// OSI layer: 2-4,7 (the union of its lessons' layers; each declares its own in the registry)
 package lessons

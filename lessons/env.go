@@ -69,6 +69,10 @@ func (e *Env) wsDial() *wsframe.DialOptions {
 	return &wsframe.DialOptions{Options: wsframe.Options{Rand: e.NewRand()}}
 }
 
+// Events returns the lesson's trace so far (the capture lesson writes it
+// as a capture file).
+func (e *Env) Events() []trace.Event { return e.rec.Events() }
+
 // Recorder returns the lesson's trace recorder, for packages that take one.
 func (e *Env) Recorder() *trace.Recorder { return e.rec }
 

@@ -28,9 +28,10 @@ func All() []Lesson {
 		handshakeLesson(),
 		framesLesson(),
 		duplexLesson(),
-		packetsLesson(),
 		pollingVsWSLesson(),
+		packetsLesson(),
 		ipFragmentsLesson(),
+		captureLesson(),
 	}
 }
 

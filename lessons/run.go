@@ -46,7 +46,7 @@ func Run(ctx context.Context, l Lesson, opts RunOptions) error {
 	var seedBytes [32]byte
 	binary.LittleEndian.PutUint64(seedBytes[:], seed)
 	env := &Env{
-		rec:    trace.NewRecorder(trace.Options{Clock: opts.Clock, Sinks: opts.Sinks}),
+		rec:    trace.NewRecorder(trace.Options{Clock: opts.Clock, Sinks: opts.Sinks, Keep: true}),
 		rand:   rand.NewChaCha8(seedBytes),
 		pacer:  opts.Pacer,
 		host:   host,

@@ -16,7 +16,7 @@ var packages = []Package{
 	{"capture", Range(DataLink, Application), "pcap and pcapng: lessons' traces written as captures, any capture read layer by layer"},
 	{"compare", Of(Transport, Application), "one feed delivered by polling, long polling, SSE and WebSocket, measured at the socket"},
 	{"httpdemo", Of(Application), "HTTP/1.1 written and parsed by hand over a TCP socket; every field annotated"},
-	{"lessons", Of(Network, Transport, Application), "the runnable lessons and their registry (each lesson declares its own layers)"},
+	{"lessons", Of(DataLink, Network, Transport, Application), "the runnable lessons and their registry (each lesson declares its own layers)"},
 	{"narrate", Of(), "renders a trace as text on a terminal (a renderer: shows no layer of its own)"},
 	{"osi", Range(Physical, Application), "the seven layers, layer sets and byte-range annotations"},
 	{"packets", Range(Network, Transport), "segmentation and reassembly through a simulated faulty network; real IPv4 fragments"},
