@@ -100,7 +100,7 @@ func TestCompareScale(t *testing.T) {
 	if os.Getenv("NETLAB_SCALE") == "" {
 		t.Skip("a one-minute run without -race: NETLAB_SCALE=1 go test ./cmd/netlab -run TestCompareScale (.ci/run does)")
 	}
-	code, stdout, stderr := runCLI(t, "", "compare", "--clients", "1000", "--duration", "10s", "--json")
+	code, stdout, stderr := runCLIWithin(t, 5*time.Minute, "", "compare", "--clients", "1000", "--duration", "10s", "--json")
 	if code != exitOK {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}

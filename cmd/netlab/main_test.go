@@ -32,8 +32,14 @@ func TestMain(m *testing.M) {
 // and returns its exit status and output.
 func runCLI(t *testing.T, stdin string, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
+	return runCLIWithin(t, 30*time.Second, stdin, args...)
+}
+
+// runCLIWithin is runCLI with another time limit.
+func runCLIWithin(t *testing.T, limit time.Duration, stdin string, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
 	var out, errOut bytes.Buffer
-	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
+	ctx, cancel := context.WithTimeout(t.Context(), limit)
 	defer cancel()
 	env := func(string) string { return "" }
 	code = run(ctx, append([]string{"netlab"}, args...), streams{in: strings.NewReader(stdin), out: &out, err: &errOut}, env)
