@@ -102,7 +102,7 @@ type Conn struct {
 	rs        readState
 	readErr   error // sticky: once reading failed, it always fails
 	ctrl      [MaxControlPayload]byte
-	scratch   [512]byte // for discarding the rest of an unread message
+	scratch   []byte // for discarding the rest of an unread message; made when first needed
 
 	msgMu      sync.Mutex // held while a data message is being written
 	writeWatch ctxWatch   // under frameMu
@@ -132,11 +132,12 @@ func NewConn(nc net.Conn, br *bufio.Reader, role Role, opts *Options) *Conn {
 		br = bufio.NewReaderSize(nc, o.ReadBufferSize)
 	}
 	c := &Conn{
-		nc:         nc,
-		br:         br,
-		role:       role,
-		opts:       o,
-		wbuf:       make([]byte, 0, o.WriteBufferSize+MaxHeaderSize),
+		nc:   nc,
+		br:   br,
+		role: role,
+		opts: o,
+		// wbuf is made at the first write: an idle connection (most of a
+		// busy server's) holds no write buffer.
 		peerClosed: make(chan struct{}),
 		tcpDone:    make(chan struct{}),
 	}

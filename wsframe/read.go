@@ -273,8 +273,11 @@ func (c *Conn) nextMessageLocked(ctx context.Context) (MessageType, error) {
 // discardMessage reads and drops what is left of a message handed out by
 // NextReader. The caller holds readMu.
 func (c *Conn) discardMessage() error {
+	if c.rs.inMessage && c.scratch == nil {
+		c.scratch = make([]byte, 512)
+	}
 	for c.rs.inMessage {
-		if _, err := c.readMessageLocked(c.scratch[:]); err != nil && err != io.EOF {
+		if _, err := c.readMessageLocked(c.scratch); err != nil && err != io.EOF {
 			return err
 		}
 	}

@@ -69,7 +69,14 @@ func Upgrade(w http.ResponseWriter, r *http.Request, opts *AcceptOptions) (*Conn
 		nc.Close()
 		return nil, hs, err
 	}
-	c := NewConn(nc, brw.Reader, RoleServer, &co)
+	// net/http's reader holds 4 KiB. When it holds no early frames, let it
+	// go and read through a buffer of the connection's own size: a server
+	// with thousands of idle WebSocket connections feels the difference.
+	br := brw.Reader
+	if br.Buffered() == 0 {
+		br = nil
+	}
+	c := NewConn(nc, br, RoleServer, &co)
 	c.subprotocol = hs.Subprotocol
 	return c, hs, nil
 }
