@@ -68,6 +68,29 @@ type StreamExplainer struct {
 	switchNext bool  // the message being consumed is the 101 that switches
 	switchAt   int64 // stream offset where another protocol begins, or -1
 	err        error
+
+	body func(body []byte) []osi.Annotation
+}
+
+// ExplainBodies adds an explainer for what message bodies carry (a
+// protocol above HTTP, such as Engine.IO's polling payloads): f gets each
+// whole Content-Length body and labels it from offset 0. It returns s.
+func (s *StreamExplainer) ExplainBodies(f func(body []byte) []osi.Annotation) *StreamExplainer {
+	s.body = f
+	return s
+}
+
+// withBody adds the body explainer's labels to a message's.
+func (s *StreamExplainer) withBody(fields []osi.Annotation, raw []byte) []osi.Annotation {
+	if s.body == nil {
+		return fields
+	}
+	for _, f := range fields {
+		if f.Field == "body" && f.End == len(raw) && f.Start < f.End {
+			return append(fields, osi.Shift(s.body(raw[f.Start:f.End]), f.Start)...)
+		}
+	}
+	return fields
 }
 
 // NewStreamExplainers returns explainers for the two directions of one
@@ -343,13 +366,13 @@ func (s *StreamExplainer) explain(n int, method string) osi.Explanation {
 		if err != nil {
 			return failure(n, "request", err)
 		}
-		return osi.Explanation{Fields: req.Annotations()}
+		return osi.Explanation{Fields: s.withBody(req.Annotations(), s.buf[:n])}
 	}
 	resp, err := ReadResponse(br, lim, method)
 	if err != nil {
 		return failure(n, "response", err)
 	}
-	return osi.Explanation{Fields: resp.Annotations()}
+	return osi.Explanation{Fields: s.withBody(resp.Annotations(), s.buf[:n])}
 }
 
 // requestMethod is the method of the request a response answers: the

@@ -28,6 +28,10 @@ func All() []Lesson {
 		handshakeLesson(),
 		framesLesson(),
 		duplexLesson(),
+		eventsLesson(),
+		roomsLesson(),
+		missedEventsLesson(),
+		socketIOWireLesson(),
 		pollingVsWSLesson(),
 		packetsLesson(),
 		ipFragmentsLesson(),
@@ -60,14 +64,17 @@ func Names() []string {
 func Nearest(name string) string {
 	names := Names()
 	sort.Strings(names)
-	best, bestD := "", len(name)/2+2
+	// A prefix counts as distance 1; between equals, the smaller true
+	// distance wins ("socket" is nearer "sockets" than "socketio-wire").
+	best, bestD, bestTrue := "", len(name)/2+2, 0
 	for _, n := range names {
-		d := editDistance(strings.ToLower(name), n)
+		trueD := editDistance(strings.ToLower(name), n)
+		d := trueD
 		if strings.HasPrefix(n, strings.ToLower(name)) && name != "" {
 			d = min(d, 1)
 		}
-		if d < bestD {
-			best, bestD = n, d
+		if d < bestD || (d == bestD && best != "" && trueD < bestTrue) {
+			best, bestD, bestTrue = n, d, trueD
 		}
 	}
 	return best

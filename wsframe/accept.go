@@ -39,6 +39,11 @@ type AcceptOptions struct {
 	MaxHead int
 	// HandshakeTimeout bounds the whole handshake. 0 means 10 seconds.
 	HandshakeTimeout time.Duration
+	// Greeting, if not nil, is a first text message Upgrade sends in the
+	// same write as the 101 response: a protocol whose server speaks first
+	// (Engine.IO's open packet) saves a system call and a TCP segment, and
+	// the client reads both at once on every run.
+	Greeting []byte
 }
 
 // SameOrigin accepts requests without an Origin (not from a browser) and

@@ -26,6 +26,16 @@ type StreamExplainer struct {
 	inHead bool  // still in the opening handshake's HTTP head
 	skip   int64 // payload bytes of an oversized frame still to pass over
 	done   bool  // the stream is not (or no longer) WebSocket frames
+
+	payload func(op Opcode, payload []byte) []osi.Annotation
+}
+
+// ExplainPayloads adds an explainer for what the frames carry (a protocol
+// above WebSocket, such as Engine.IO): f gets each whole frame's unmasked
+// payload and labels it from offset 0. It returns s.
+func (s *StreamExplainer) ExplainPayloads(f func(op Opcode, payload []byte) []osi.Annotation) *StreamExplainer {
+	s.payload = f
+	return s
 }
 
 // NewStreamExplainer returns an explainer for a direction that starts
@@ -110,6 +120,9 @@ func (s *StreamExplainer) next() (osi.Explanation, int, bool) {
 	v, err := ExplainFrame(s.buf)
 	if err != nil {
 		return osi.Explanation{}, 0, false
+	}
+	if s.payload != nil && len(v.Payload) > 0 && v.Header.Fin && v.Header.Op != OpContinuation {
+		v.Fields = append(v.Fields, osi.Shift(s.payload(v.Header.Op, v.Payload), v.HeaderLen)...)
 	}
 	return osi.Explanation{Fields: v.Fields}, v.Size(), true
 }

@@ -65,7 +65,12 @@ func Upgrade(w http.ResponseWriter, r *http.Request, opts *AcceptOptions) (*Conn
 	hs.Response = switchingResponse(key, hs.Subprotocol)
 	// net/http may have set deadlines for reading the request; after
 	// Hijack they are ours to manage.
-	if err := errors.Join(nc.SetDeadline(time.Now().Add(handshakeTimeout(o.HandshakeTimeout))), writeAll(nc, hs.Response), nc.SetDeadline(time.Time{})); err != nil {
+	out := hs.Response
+	if o.Greeting != nil {
+		out = AppendHeader(slices.Clip(out), Header{Fin: true, Op: OpText, Length: int64(len(o.Greeting))})
+		out = append(out, o.Greeting...)
+	}
+	if err := errors.Join(nc.SetDeadline(time.Now().Add(handshakeTimeout(o.HandshakeTimeout))), writeAll(nc, out), nc.SetDeadline(time.Time{})); err != nil {
 		nc.Close()
 		return nil, hs, err
 	}

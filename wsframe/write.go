@@ -23,6 +23,28 @@ func (c *Conn) WriteMessage(ctx context.Context, typ MessageType, p []byte) erro
 	return c.writeFrame(ctx, true, Opcode(typ), p)
 }
 
+// writeVec writes bufs in one system call: writev on a plain TCP
+// connection; on a wrapped one (a traced connection, whose Write is all it
+// has), joined into one buffer first, so that the bytes still leave in one
+// write and the peer does not see a frame's header arrive alone.
+func (c *Conn) writeVec(bufs net.Buffers) error {
+	switch c.nc.(type) {
+	case *net.TCPConn, *net.UnixConn:
+		_, err := bufs.WriteTo(c.nc)
+		return err
+	}
+	n := 0
+	for _, b := range bufs {
+		n += len(b)
+	}
+	joined := make([]byte, 0, n)
+	for _, b := range bufs {
+		joined = append(joined, b...)
+	}
+	_, err := c.nc.Write(joined)
+	return err
+}
+
 // A Message is one whole message for WriteBatch.
 type Message struct {
 	Type MessageType
@@ -72,7 +94,7 @@ func (c *Conn) WriteBatch(ctx context.Context, msgs []Message) error {
 		bufs[i] = headers[pos : pos+n : pos+n]
 		pos += n
 	}
-	if _, err := bufs.WriteTo(c.nc); err != nil {
+	if err := c.writeVec(bufs); err != nil {
 		c.writeErr = ctxErr(ctx, fmt.Errorf("wsframe: write %d frames: %w", len(msgs), err))
 		return c.writeErr
 	}
@@ -140,8 +162,7 @@ func (c *Conn) writeFrameRSV(ctx context.Context, fin bool, rsv byte, op Opcode,
 		_, err = c.nc.Write(b)
 	case !h.Masked:
 		c.vec[0], c.vec[1] = AppendHeader(c.wbuf[:0], h), p
-		bufs := net.Buffers(c.vec[:])
-		_, err = bufs.WriteTo(c.nc)
+		err = c.writeVec(net.Buffers(c.vec[:]))
 		c.vec[1] = nil
 	default:
 		err = c.writeMaskedLarge(h, p)

@@ -9,6 +9,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"net/http"
 	"testing"
 
 	"github.com/gorilla/websocket"
@@ -81,4 +82,22 @@ func TestWriteBatchRefusesControlAndAfterClose(t *testing.T) {
 	if !errors.Is(errs[1], wsframe.ErrCloseSent) {
 		t.Errorf("WriteBatch after the close frame: %v, want ErrCloseSent", errs[1])
 	}
+}
+
+func TestUpgradeGreetingIsTheFirstMessage(t *testing.T) {
+	url := startHTTPServer(t, func(w http.ResponseWriter, r *http.Request) {
+		c, _, err := wsframe.Upgrade(w, r, &wsframe.AcceptOptions{Greeting: []byte("0{\"sid\":\"x\"}")})
+		if err != nil {
+			t.Errorf("Upgrade: %v", err)
+			return
+		}
+		defer c.CloseNow()
+		_, _, _ = c.ReadMessage(interopContext(t))
+	})
+	gc := dialGorilla(t, nil, url, nil)
+	typ, msg, err := gc.ReadMessage()
+	if err != nil || typ != websocket.TextMessage || string(msg) != `0{"sid":"x"}` {
+		t.Fatalf("first message %d %q %v, want the greeting as text", typ, msg, err)
+	}
+	gorillaCloseNormally(t, gc)
 }

@@ -80,6 +80,7 @@ func newApp(std streams, getenv func(string) string) *cli.App {
 			wsCommand(getenv),
 			pcapCommand(),
 			compareCommand(getenv),
+			serveSocketIOCommand(),
 			feedServerCmd(),
 		},
 	}

@@ -133,6 +133,14 @@ func (l *lineLog) printf(format string, args ...any) {
 	fmt.Fprintf(l.w, format+"\n", args...)
 }
 
+// Write lets a narrator share the log's writer: the reader and the writer
+// goroutines both narrate frames, and both print messages.
+func (l *lineLog) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
+}
+
 func wsDialCommand(getenv func(string) string) *cli.Command {
 	return &cli.Command{
 		Name:  "dial",
@@ -166,7 +174,7 @@ func wsDial(ctx context.Context, rawURL string, frames bool, std streams, color 
 	out := &lineLog{w: std.out}
 	var rec *trace.Recorder
 	if frames {
-		n := narrate.New(std.out, narrate.Options{Color: color})
+		n := narrate.New(out, narrate.Options{Color: color})
 		rec = trace.NewRecorder(trace.Options{Sinks: []trace.Sink{n}})
 	}
 	tc, err := tcpsock.Dial(ctx, rec, "client", host)

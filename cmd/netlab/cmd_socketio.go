@@ -1,0 +1,93 @@
+// netlab serve-socketio: netlab's Socket.IO server with the handlers that
+// socket.io's own protocol test suites and netlab's lessons use.
+
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/urfave/cli/v2"
+
+	"netlab/realtime/engineio"
+	"netlab/realtime/refserver"
+	"netlab/tcpsock"
+)
+
+func serveSocketIOCommand() *cli.Command {
+	return &cli.Command{
+		Name:  "serve-socketio",
+		Usage: "run netlab's Socket.IO v4 server (Engine.IO v4, polling and WebSocket) with demo handlers; point socket.io-client at it",
+		UsageText: "netlab serve-socketio [--listen 127.0.0.1:3000] [--ping-interval 25s] [--ping-timeout 20s] [--recovery=false]\n\n" +
+			"Socket.IO is served at /socket.io/ on \"/\" and \"/custom\"; an Engine.IO echo at /engine.io/.\n" +
+			"Handlers: on connection emit(\"auth\", <CONNECT payload>); \"message\" -> \"message-back\" (same arguments);\n" +
+			"\"message-with-ack\" -> ack (same arguments); \"join\"/\"leave\" (room, ack); \"say\" (room, text) -> \"said\" {from, room, text} to the room;\n" +
+			"\"kick\" closes the connection (recoverable); \"broadcast\" (n, ack) -> \"tick\" 1..n to everyone, then ack.\n\n" +
+			"example: netlab serve-socketio --ping-interval 300ms --ping-timeout 200ms --recovery=false",
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "listen", Value: "127.0.0.1:3000", Usage: "loopback IP:port to listen on"},
+			&cli.DurationFlag{Name: "ping-interval", Value: engineio.DefaultPingInterval, Usage: "how often the server pings each client"},
+			&cli.DurationFlag{Name: "ping-timeout", Value: engineio.DefaultPingTimeout, Usage: "how long a pong may take before the client is dropped"},
+			&cli.BoolFlag{Name: "recovery", Value: true, Usage: "connection state recovery: keep events for disconnected clients for 2 minutes (--recovery=false for the plain protocol)"},
+		},
+		Action: func(c *cli.Context) error {
+			if c.Args().Len() > 0 {
+				return usagef("serve-socketio takes no arguments, got %q", c.Args().First())
+			}
+			addr := c.String("listen")
+			if err := tcpsock.CheckLoopback(addr); err != nil {
+				return usagef("--listen %s: %v", addr, err)
+			}
+			for _, name := range []string{"ping-interval", "ping-timeout"} {
+				if d := c.Duration(name); d < time.Millisecond || d > time.Hour {
+					return usagef("--%s %v: want a duration from 1ms to 1h, like 300ms or 25s", name, d)
+				}
+			}
+			ln, err := net.Listen("tcp", addr)
+			if err != nil {
+				return fmt.Errorf("cannot listen on %s: %s", addr, tcpsock.Describe(err))
+			}
+			log := &lineLog{w: c.App.ErrWriter}
+			log.printf("netlab serve-socketio: listening on http://%s (Socket.IO at /socket.io/, Engine.IO echo at /engine.io/)", ln.Addr())
+			srv := refserver.New(refserver.Options{
+				PingInterval: c.Duration("ping-interval"),
+				PingTimeout:  c.Duration("ping-timeout"),
+				Recovery:     c.Bool("recovery"),
+				Log:          log.printf,
+			})
+			return serveUntilDone(c.Context, ln, srv, func() {
+				srv.Close()
+				log.printf("netlab serve-socketio: stopped")
+			})
+		},
+	}
+}
+
+// serveUntilDone serves HTTP on ln until ctx ends, then stops taking
+// requests, calls stop (which ends the sessions, hijacked WebSockets
+// included: net/http does not track those) and waits for the handlers.
+func serveUntilDone(ctx context.Context, ln net.Listener, h http.Handler, stop func()) error {
+	hs := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	done := make(chan error, 1)
+	go func() { done <- hs.Serve(ln) }()
+	select {
+	case err := <-done:
+		stop()
+		return fmt.Errorf("serving on %s: %w", ln.Addr(), err)
+	case <-ctx.Done():
+	}
+	// Sessions first: a pending polling GET is answered with a close
+	// packet, then Shutdown has no request left to wait for.
+	stop()
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := hs.Shutdown(shutdownCtx); err != nil && !errors.Is(err, context.DeadlineExceeded) {
+		return err
+	}
+	<-done
+	return nil
+}

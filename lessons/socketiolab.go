@@ -1,0 +1,218 @@
+// What the Socket.IO lessons share: netlab's Socket.IO server on a traced
+// listener, Go clients whose connections can be traced, and explainers
+// that label Engine.IO and Socket.IO inside HTTP bodies and WebSocket
+// frames.
+
+package lessons
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"netlab/httpdemo"
+	"netlab/osi"
+	"netlab/realtime/engineio"
+	"netlab/realtime/socketio"
+	"netlab/tcpsock"
+	"netlab/trace"
+	"netlab/wsframe"
+)
+
+// sioLab is a lesson's Socket.IO server and its clients' connections.
+type sioLab struct {
+	env *Env
+	srv *socketio.Server
+	url string // http://127.0.0.1:PORT/socket.io/
+
+	mu    sync.Mutex
+	conns []net.Conn // the clients', closed after the clients have said goodbye
+}
+
+// startSocketIO serves srvOpts on addr. Accepted connections are not
+// traced: the lesson traces the client's end of the connection it shows.
+func startSocketIO(ctx context.Context, env *Env, name, addr string, srvOpts socketio.Options) (*sioLab, error) {
+	ln, err := env.Listen(ctx, name, addr)
+	if err != nil {
+		return nil, err
+	}
+	ln.TraceAccepted(false)
+	if srvOpts.Rand == nil {
+		srvOpts.Rand = env.NewRand()
+	}
+	srv := socketio.NewServer(srvOpts)
+	mux := http.NewServeMux()
+	mux.Handle("/socket.io/", srv)
+	hs := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	env.Go(func() { _ = hs.Serve(ln) })
+	lab := &sioLab{env: env, srv: srv, url: "http://" + ln.Addr().String() + "/socket.io/"}
+	// Registered first, so run last: the clients (closed by their own
+	// deferred calls) have sent their close packets by then.
+	env.Defer(func() {
+		lab.mu.Lock()
+		for _, c := range lab.conns {
+			c.Close()
+		}
+		lab.mu.Unlock()
+		srv.Close()
+		_ = hs.Close()
+	})
+	return lab, nil
+}
+
+// keep registers a client's connection to be closed at the lesson's end,
+// and unblocks it at once if ctx ends first (Ctrl-C).
+func (l *sioLab) keep(ctx context.Context, c net.Conn) {
+	stop := context.AfterFunc(ctx, func() { _ = c.SetDeadline(time.Unix(1, 0)) })
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.conns = append(l.conns, closeFunc{c, stop})
+}
+
+// closeFunc closes a connection and stops its Ctrl-C watch.
+type closeFunc struct {
+	net.Conn
+	stop func() bool
+}
+
+func (c closeFunc) Close() error {
+	c.stop()
+	return c.Conn.Close()
+}
+
+// client connects a Go client to the main namespace over WebSocket only
+// (unless opts says otherwise); setup, if not nil, sets its handlers
+// before it connects. With traced true its connections are traced and
+// explained layer by layer; untraced, they are still real loopback TCP,
+// just not shown. The lesson closes it at its end.
+func (l *sioLab) client(ctx context.Context, name string, traced bool, auth any, opts socketio.ClientOptions, setup func(*socketio.ClientSocket)) (*socketio.ClientSocket, error) {
+	env := l.env
+	if opts.Engine.Transports == nil {
+		opts.Engine.Transports = []string{"websocket"}
+	}
+	if opts.Engine.Rand == nil {
+		opts.Engine.Rand = env.NewRand()
+	}
+	if opts.Rand == nil {
+		opts.Rand = env.newMathRand()
+	}
+	opts.Engine.DialContext = func(_ context.Context, _, addr string) (net.Conn, error) {
+		if err := tcpsock.CheckLoopback(addr); err != nil {
+			return nil, err
+		}
+		if !traced {
+			var d net.Dialer
+			c, err := d.DialContext(ctx, "tcp", addr)
+			if err == nil {
+				l.keep(ctx, c)
+			}
+			return c, err
+		}
+		c, err := tcpsock.Dial(ctx, env.Recorder(), name, addr)
+		if err != nil {
+			return nil, err
+		}
+		l.keep(ctx, c)
+		explainSocketIO(c)
+		return c, nil
+	}
+	m := socketio.NewManager(l.url, opts)
+	s, err := m.Socket("/", auth)
+	if err != nil {
+		return nil, err
+	}
+	env.Defer(m.Close)
+	if setup != nil {
+		setup(s)
+	}
+	cctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := s.Connect(cctx); err != nil {
+		return nil, fmt.Errorf("%s could not connect: %w", name, err)
+	}
+	return s, nil
+}
+
+// newMathRand is a math/rand source from the lesson's seed (for the
+// reconnection jitter).
+func (e *Env) newMathRand() *rand.Rand {
+	var seed [32]byte
+	_, _ = e.NewRand().Read(seed[:])
+	return rand.New(rand.NewChaCha8(seed))
+}
+
+// explainSocketIO explains both directions of a client's connection:
+// HTTP (polling bodies labelled as Engine.IO payloads) and, if it upgrades
+// to WebSocket, frames whose payloads are labelled too.
+func explainSocketIO(c *tcpsock.Conn) {
+	req, resp := httpdemo.NewStreamExplainers()
+	req.ExplainBodies(socketio.ExplainPollingBody)
+	resp.ExplainBodies(socketio.ExplainPollingBody)
+	c.Explain(trace.Sent, &switchingExplainer{http: req})
+	c.Explain(trace.Received, &switchingExplainer{http: resp})
+}
+
+// switchingExplainer follows one direction of a connection that starts
+// as HTTP and may switch to WebSocket: the HTTP explainer says where.
+type switchingExplainer struct {
+	http   *httpdemo.StreamExplainer
+	ws     *wsframe.StreamExplainer
+	wsFrom int64 // the stream offset of the first WebSocket byte
+	off    int64 // bytes fed so far
+}
+
+func (s *switchingExplainer) Feed(p []byte) []osi.Explanation {
+	start := s.off
+	s.off += int64(len(p))
+	if s.ws != nil {
+		return shiftExplanations(s.ws.Feed(p), s.wsFrom)
+	}
+	out := s.http.Feed(p)
+	at, proto, ok := s.http.Switched()
+	if !ok || !strings.EqualFold(proto, "websocket") {
+		return out
+	}
+	s.ws = wsframe.NewStreamExplainer(false).ExplainPayloads(socketio.ExplainWebSocketMessage)
+	s.wsFrom = at
+	if at < s.off {
+		out = append(out, shiftExplanations(s.ws.Feed(p[max(at-start, 0):]), at)...)
+	}
+	return out
+}
+
+func shiftExplanations(xs []osi.Explanation, by int64) []osi.Explanation {
+	for i := range xs {
+		xs[i].Offset += by
+	}
+	return xs
+}
+
+// waitFor waits for a value a handler hands over, for ctx, or for a
+// bounded time: a lesson that does not get what it expects says so.
+func waitFor[T any](ctx context.Context, ch <-chan T, what string) (T, error) {
+	var zero T
+	select {
+	case v := <-ch:
+		return v, nil
+	case <-ctx.Done():
+		return zero, ctx.Err()
+	case <-time.After(10 * time.Second):
+		return zero, fmt.Errorf("no %s within 10 s", what)
+	}
+}
+
+// ackContext bounds a wait for an acknowledgement.
+func ackContext(ctx context.Context, d time.Duration) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(ctx, d)
+}
+
+// errNotReceived is a lesson's own check failing.
+var errNotReceived = errors.New("an expected event did not arrive")
+
+var _ = engineio.ReasonTransportClose
