@@ -138,7 +138,7 @@ func (c *Conn) receiveClose(p []byte) error {
 func (c *Conn) endTCP() {
 	if c.role == RoleClient {
 		_ = c.nc.SetReadDeadline(time.Now().Add(c.opts.CloseTimeout))
-		_, _ = io.Copy(io.Discard, c.br) // until the server's FIN (EOF), or the deadline
+		_, _ = io.Copy(io.Discard, c.reader()) // until the server's FIN (EOF), or the deadline
 	}
 	c.closeTCP()
 }
@@ -166,7 +166,7 @@ func (c *Conn) fail(err error) error {
 			_ = cw.CloseWrite()
 		}
 		_ = c.nc.SetReadDeadline(time.Now().Add(min(c.opts.CloseTimeout, time.Second)))
-		_, _ = io.Copy(io.Discard, c.br)
+		_, _ = io.Copy(io.Discard, c.reader())
 	}
 	c.closeTCP()
 	return pe

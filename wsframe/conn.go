@@ -56,6 +56,20 @@ type Options struct {
 	// masking key MUST be derived from a strong source of entropy"). A
 	// lesson passes a seeded one so its transcript repeats exactly.
 	Rand io.Reader
+	// ReadBufferPool and WriteBufferPool, if set, lend the connection its
+	// buffers only while it uses them, for a server that holds thousands
+	// of mostly idle connections (a *sync.Pool will do; one pool per size).
+	// A connection with a read pool gives its read buffer back whenever
+	// it has read all that arrived, and waits for more bytes without one,
+	// and with little stack; with a write pool it keeps no write buffer
+	// between writes.
+	ReadBufferPool, WriteBufferPool BufferPool
+}
+
+// A BufferPool lends buffers; *sync.Pool is one.
+type BufferPool interface {
+	Get() any
+	Put(any)
 }
 
 func (o *Options) normalized() Options {

@@ -199,14 +199,10 @@ func gorillaType(typ wsframe.MessageType) int {
 	return websocket.BinaryMessage
 }
 
-// TestInteropGorillaClientOurEcho: a gorilla client sends messages of every
-// size to wsframe.Serve running Echo and gets each back unchanged.
-func TestInteropGorillaClientOurEcho(t *testing.T) {
-	results := make(chan error, 1)
-	url := startOurServer(t, nil, nil, func(ctx context.Context, c *wsframe.Conn, hs *wsframe.Handshake) {
-		results <- wsframe.Echo(ctx, c)
-	})
-	gc := dialGorilla(t, nil, url, nil)
+// gorillaSendsEverySize sends text and binary messages of interopSizes
+// through gc and checks that each comes back unchanged.
+func gorillaSendsEverySize(t *testing.T, gc *websocket.Conn) {
+	t.Helper()
 	for _, typ := range []wsframe.MessageType{wsframe.TextMessage, wsframe.BinaryMessage} {
 		for _, n := range interopSizes {
 			msg := interopMessage(typ, n)
@@ -222,6 +218,17 @@ func TestInteropGorillaClientOurEcho(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestInteropGorillaClientOurEcho: a gorilla client sends messages of every
+// size to wsframe.Serve running Echo and gets each back unchanged.
+func TestInteropGorillaClientOurEcho(t *testing.T) {
+	results := make(chan error, 1)
+	url := startOurServer(t, nil, nil, func(ctx context.Context, c *wsframe.Conn, hs *wsframe.Handshake) {
+		results <- wsframe.Echo(ctx, c)
+	})
+	gc := dialGorilla(t, nil, url, nil)
+	gorillaSendsEverySize(t, gc)
 	gorillaCloseNormally(t, gc)
 	if err := <-results; err != nil {
 		t.Errorf("Echo returned %v, want nil after a closing handshake", err)

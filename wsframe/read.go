@@ -87,6 +87,9 @@ func (c *Conn) readFrameLocked(dst []byte) (Frame, error) {
 // nextHeader reads one frame header and checks it against the rules that a
 // header, the role and the frames before it decide.
 func (c *Conn) nextHeader() (Header, error) {
+	if err := c.awaitBytes(); err != nil {
+		return Header{}, c.readFailed(err)
+	}
 	b, err := c.br.Peek(2)
 	if err != nil {
 		return Header{}, c.readFailed(err)

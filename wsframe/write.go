@@ -148,7 +148,12 @@ func (c *Conn) writeFrameRSV(ctx context.Context, fin bool, rsv byte, op Opcode,
 		h.Mask = c.maskKey
 	}
 	if c.wbuf == nil {
-		c.wbuf = make([]byte, 0, c.opts.WriteBufferSize+MaxHeaderSize)
+		if pool := c.opts.WriteBufferPool; pool != nil {
+			c.wbuf = c.borrowWriteBuffer(pool)
+			defer c.returnWriteBuffer(pool)
+		} else {
+			c.wbuf = make([]byte, 0, c.opts.WriteBufferSize+MaxHeaderSize)
+		}
 	}
 	var err error
 	switch size := h.Size() + len(p); {

@@ -67,6 +67,10 @@ type Server struct {
 	workers sync.WaitGroup
 	readers sync.WaitGroup // one per WebSocket
 	stop    chan struct{}
+
+	// The WebSocket connections' buffers, lent only while a connection
+	// reads or writes: most of a busy server's connections are idle.
+	readBuffers, writeBuffers sync.Pool
 }
 
 // NewServer returns a server. It starts a few goroutines that write to
@@ -222,6 +226,9 @@ func (s *Server) newID() string {
 func (s *Server) forget(sess *Session) {
 	s.mu.Lock()
 	delete(s.sessions, sess.id)
+	if len(s.sessions) == 0 {
+		s.sessions = map[string]*Session{} // a map never shrinks: let the grown one go
+	}
 	s.mu.Unlock()
 }
 

@@ -219,6 +219,9 @@ func (n *Namespace) leaveLocked(s *Socket, room string) {
 	delete(members, s)
 	if len(members) == 0 {
 		delete(n.rooms, room)
+		if len(n.rooms) == 0 {
+			n.rooms = map[string]map[*Socket]struct{}{} // a map never shrinks: let the grown one go
+		}
 	}
 	for i, r := range s.rooms {
 		if r == room {
@@ -240,6 +243,9 @@ func (n *Namespace) removeLocked(s *Socket, reason string) {
 	}
 	if n.sockets[s.id] == s {
 		delete(n.sockets, s.id)
+		if len(n.sockets) == 0 {
+			n.sockets = map[string]*Socket{} // a map never shrinks: let the grown one go
+		}
 	}
 }
 

@@ -141,6 +141,7 @@ func (l *recoveryLog) restore(pid string, offset *string) (storedSession, [][]en
 		return storedSession{}, nil, false
 	}
 	delete(l.sessions, pid)
+	l.shrinkSessions()
 	if time.Since(s.at) > l.opts.MaxDisconnection {
 		return storedSession{}, nil, false
 	}
@@ -206,6 +207,7 @@ func (l *recoveryLog) sweep() {
 			delete(l.sessions, pid)
 		}
 	}
+	l.shrinkSessions()
 	for len(l.packets) > 0 && l.packets[0].at.Before(threshold) {
 		l.dropOldest()
 	}
@@ -233,4 +235,12 @@ func (n *Namespace) Kept() (events, sessions, bytes int) {
 		return 0, 0, 0
 	}
 	return len(n.recovery.packets), len(n.recovery.sessions), n.recovery.bytes
+}
+
+// shrinkSessions lets an emptied sessions map go: a Go map keeps the room
+// it grew to, and after a reconnect storm that is thousands of entries.
+func (l *recoveryLog) shrinkSessions() {
+	if len(l.sessions) == 0 {
+		l.sessions = map[string]storedSession{}
+	}
 }
