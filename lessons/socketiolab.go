@@ -12,17 +12,13 @@ import (
 	"math/rand/v2"
 	"net"
 	"net/http"
-	"strings"
 	"sync"
 	"time"
 
-	"netlab/httpdemo"
-	"netlab/osi"
 	"netlab/realtime/engineio"
 	"netlab/realtime/socketio"
 	"netlab/tcpsock"
 	"netlab/trace"
-	"netlab/wsframe"
 )
 
 // sioLab is a lesson's Socket.IO server and its clients' connections.
@@ -151,46 +147,9 @@ func (e *Env) newMathRand() *rand.Rand {
 // HTTP (polling bodies labelled as Engine.IO payloads) and, if it upgrades
 // to WebSocket, frames whose payloads are labelled too.
 func explainSocketIO(c *tcpsock.Conn) {
-	req, resp := httpdemo.NewStreamExplainers()
-	req.ExplainBodies(socketio.ExplainPollingBody)
-	resp.ExplainBodies(socketio.ExplainPollingBody)
-	c.Explain(trace.Sent, &switchingExplainer{http: req})
-	c.Explain(trace.Received, &switchingExplainer{http: resp})
-}
-
-// switchingExplainer follows one direction of a connection that starts
-// as HTTP and may switch to WebSocket: the HTTP explainer says where.
-type switchingExplainer struct {
-	http   *httpdemo.StreamExplainer
-	ws     *wsframe.StreamExplainer
-	wsFrom int64 // the stream offset of the first WebSocket byte
-	off    int64 // bytes fed so far
-}
-
-func (s *switchingExplainer) Feed(p []byte) []osi.Explanation {
-	start := s.off
-	s.off += int64(len(p))
-	if s.ws != nil {
-		return shiftExplanations(s.ws.Feed(p), s.wsFrom)
-	}
-	out := s.http.Feed(p)
-	at, proto, ok := s.http.Switched()
-	if !ok || !strings.EqualFold(proto, "websocket") {
-		return out
-	}
-	s.ws = wsframe.NewStreamExplainer(false).ExplainPayloads(socketio.ExplainWebSocketMessage)
-	s.wsFrom = at
-	if at < s.off {
-		out = append(out, shiftExplanations(s.ws.Feed(p[max(at-start, 0):]), at)...)
-	}
-	return out
-}
-
-func shiftExplanations(xs []osi.Explanation, by int64) []osi.Explanation {
-	for i := range xs {
-		xs[i].Offset += by
-	}
-	return xs
+	requests, responses := socketio.NewStreamExplainers()
+	c.Explain(trace.Sent, requests)
+	c.Explain(trace.Received, responses)
 }
 
 // waitFor waits for a value a handler hands over, for ctx, or for a

@@ -80,7 +80,7 @@ func newApp(std streams, getenv func(string) string) *cli.App {
 			wsCommand(getenv),
 			pcapCommand(),
 			compareCommand(getenv),
-			serveSocketIOCommand(),
+			serveSocketIOCommand(getenv),
 			feedServerCmd(),
 		},
 	}

@@ -7,32 +7,42 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"time"
 
 	"github.com/urfave/cli/v2"
 
+	"netlab/narrate"
 	"netlab/realtime/engineio"
 	"netlab/realtime/refserver"
+	"netlab/realtime/socketio"
 	"netlab/tcpsock"
+	"netlab/trace"
 )
 
-func serveSocketIOCommand() *cli.Command {
+func serveSocketIOCommand(getenv func(string) string) *cli.Command {
 	return &cli.Command{
 		Name:  "serve-socketio",
 		Usage: "run netlab's Socket.IO v4 server (Engine.IO v4, polling and WebSocket) with demo handlers; point socket.io-client at it",
-		UsageText: "netlab serve-socketio [--listen 127.0.0.1:3000] [--ping-interval 25s] [--ping-timeout 20s] [--recovery=false]\n\n" +
+		UsageText: "netlab serve-socketio [--listen 127.0.0.1:3000] [--ping-interval 25s] [--ping-timeout 20s] [--recovery=false] [--trace | --json]\n\n" +
 			"Socket.IO is served at /socket.io/ on \"/\" and \"/custom\"; an Engine.IO echo at /engine.io/.\n" +
 			"Handlers: on connection emit(\"auth\", <CONNECT payload>); \"message\" -> \"message-back\" (same arguments);\n" +
 			"\"message-with-ack\" -> ack (same arguments); \"join\"/\"leave\" (room, ack); \"say\" (room, text) -> \"said\" {from, room, text} to the room;\n" +
-			"\"kick\" closes the connection (recoverable); \"broadcast\" (n, ack) -> \"tick\" 1..n to everyone, then ack.\n\n" +
+			"\"kick\" closes the connection (recoverable); \"broadcast\" (n, ack) -> \"tick\" 1..n to everyone, then ack;\n" +
+			"\"ask\" (args..., ack) -> \"question\" (args...) with an ack to the client, whose answer is the ack of \"ask\".\n\n" +
+			"--trace narrates every byte of every connection on stdout, HTTP, WebSocket, Engine.IO and Socket.IO\n" +
+			"fields labelled with their OSI layer (--json: the same trace as JSON lines); the log stays on stderr.\n\n" +
+			"example: netlab serve-socketio --trace        (then point socket.io-client at http://127.0.0.1:3000)\n" +
 			"example: netlab serve-socketio --ping-interval 300ms --ping-timeout 200ms --recovery=false",
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "listen", Value: "127.0.0.1:3000", Usage: "loopback IP:port to listen on"},
 			&cli.DurationFlag{Name: "ping-interval", Value: engineio.DefaultPingInterval, Usage: "how often the server pings each client"},
 			&cli.DurationFlag{Name: "ping-timeout", Value: engineio.DefaultPingTimeout, Usage: "how long a pong may take before the client is dropped"},
 			&cli.BoolFlag{Name: "recovery", Value: true, Usage: "connection state recovery: keep events for disconnected clients for 2 minutes (--recovery=false for the plain protocol)"},
+			&cli.BoolFlag{Name: "trace", Usage: "narrate every connection's bytes on stdout, each field labelled"},
+			&cli.BoolFlag{Name: "json", Usage: "write every connection's trace on stdout as JSON lines (trace/SCHEMA.md)"},
 		},
 		Action: func(c *cli.Context) error {
 			if c.Args().Len() > 0 {
@@ -47,9 +57,12 @@ func serveSocketIOCommand() *cli.Command {
 					return usagef("--%s %v: want a duration from 1ms to 1h, like 300ms or 25s", name, d)
 				}
 			}
-			ln, err := net.Listen("tcp", addr)
+			if c.Bool("trace") && c.Bool("json") {
+				return usagef("--trace and --json: choose one (both write the trace on stdout)")
+			}
+			ln, check, err := listenForSocketIO(c.Context, addr, c.Bool("trace"), c.Bool("json"), c.App.Writer, colorWanted(c.App.Writer, getenv))
 			if err != nil {
-				return fmt.Errorf("cannot listen on %s: %s", addr, tcpsock.Describe(err))
+				return err
 			}
 			log := &lineLog{w: c.App.ErrWriter}
 			log.printf("netlab serve-socketio: listening on http://%s (Socket.IO at /socket.io/, Engine.IO echo at /engine.io/)", ln.Addr())
@@ -59,10 +72,14 @@ func serveSocketIOCommand() *cli.Command {
 				Recovery:     c.Bool("recovery"),
 				Log:          log.printf,
 			})
-			return serveUntilDone(c.Context, ln, srv, func() {
+			err = serveUntilDone(c.Context, ln, srv, func() {
 				srv.Close()
 				log.printf("netlab serve-socketio: stopped")
 			})
+			if err == nil {
+				err = check()
+			}
+			return err
 		},
 	}
 }
@@ -90,4 +107,46 @@ func serveUntilDone(ctx context.Context, ln net.Listener, h http.Handler, stop f
 	}
 	<-done
 	return nil
+}
+
+// listenForSocketIO listens on addr: plainly, or, to trace, on a traced
+// listener whose connections are explained as Socket.IO connections
+// (received bytes as requests, sent bytes as responses). check reports a
+// failure to write the trace.
+func listenForSocketIO(ctx context.Context, addr string, narrated, asJSON bool, out io.Writer, color bool) (ln net.Listener, check func() error, err error) {
+	check = func() error { return nil }
+	if !narrated && !asJSON {
+		if ln, err = net.Listen("tcp", addr); err != nil {
+			return nil, nil, fmt.Errorf("cannot listen on %s: %s", addr, tcpsock.Describe(err))
+		}
+		return ln, check, nil
+	}
+	var sink trace.Sink
+	if asJSON {
+		js := trace.NewJSONSink(out)
+		sink, check = js, js.Err
+	} else {
+		n := narrate.New(out, narrate.Options{Color: color})
+		sink, check = n, n.Err
+	}
+	rec := trace.NewRecorder(trace.Options{Sinks: []trace.Sink{sink}})
+	tl, err := tcpsock.Listen(ctx, rec, "server", addr)
+	if err != nil {
+		return nil, nil, fmt.Errorf("cannot listen on %s: %s", addr, tcpsock.Describe(errors.Unwrap(err)))
+	}
+	return explainingListener{tl}, check, nil
+}
+
+// explainingListener attaches Socket.IO explainers to every connection it
+// accepts.
+type explainingListener struct{ *tcpsock.Listener }
+
+func (l explainingListener) Accept() (net.Conn, error) {
+	c, err := l.Listener.Accept()
+	if tc, ok := c.(*tcpsock.Conn); ok {
+		requests, responses := socketio.NewStreamExplainers()
+		tc.Explain(trace.Received, requests)
+		tc.Explain(trace.Sent, responses)
+	}
+	return c, err
 }
