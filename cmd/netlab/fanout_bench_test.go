@@ -290,7 +290,7 @@ func startFanoutServer(b *testing.B, cmd *exec.Cmd, onStderr bool, sig os.Signal
 	return first
 }
 
-// lockedBuffer is a bytes.Buffer for one writer and a reader at the end.
+// lockedBuffer is a bytes.Buffer that a command writes while a test reads it.
 type lockedBuffer struct {
 	mu  sync.Mutex
 	buf bytes.Buffer

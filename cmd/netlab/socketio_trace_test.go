@@ -15,24 +15,6 @@ import (
 	"netlab/realtime/socketio"
 )
 
-// safeBuffer collects a command's stdout while the test reads it.
-type safeBuffer struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (s *safeBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *safeBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 // TestServeSocketIOTrace runs `netlab serve-socketio --json` and `--trace`,
 // connects a client that polls, upgrades and emits with an ack, and checks
 // that the trace on stdout explains the server's side of it layer by layer:
@@ -40,7 +22,7 @@ func (s *safeBuffer) String() string {
 func TestServeSocketIOTrace(t *testing.T) {
 	for _, mode := range []string{"--json", "--trace"} {
 		t.Run(mode, func(t *testing.T) {
-			out := &safeBuffer{}
+			out := new(lockedBuffer)
 			ctx, cancel := context.WithCancel(t.Context())
 			defer cancel()
 			pr, pw := io.Pipe()
