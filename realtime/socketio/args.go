@@ -6,6 +6,7 @@ package socketio
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"sort"
 	"strconv"
@@ -38,8 +39,8 @@ func (a Args) Decode(i int, v any) error {
 			return nil
 		}
 	case *any:
-		var generic any
-		if err := json.Unmarshal(a.JSON[i], &generic); err != nil {
+		generic, err := decodeGeneric(a.JSON[i])
+		if err != nil {
 			return err
 		}
 		*t = a.resolve(generic)
@@ -63,7 +64,26 @@ func (a Args) Bytes(i int) ([]byte, bool) {
 	return a.Binary[num], true
 }
 
-// Values decodes every argument into a generic value (binary as []byte).
+// decodeGeneric decodes JSON into maps, slices, strings, bools and float64
+// numbers, as encoding/json does. JSON allows numbers a float64 cannot
+// hold (1e700; JavaScript reads it as Infinity): an argument with one is
+// decoded with every number as a json.Number, its exact text, rather than
+// refused.
+func decodeGeneric(j json.RawMessage) (any, error) {
+	var generic any
+	err := json.Unmarshal(j, &generic)
+	var te *json.UnmarshalTypeError
+	if !errors.As(err, &te) || te.Value != "number" && !strings.HasPrefix(te.Value, "number ") {
+		return generic, err
+	}
+	d := json.NewDecoder(bytes.NewReader(j))
+	d.UseNumber()
+	generic = nil
+	return generic, d.Decode(&generic)
+}
+
+// Values decodes every argument into a generic value (binary as []byte);
+// see decodeGeneric for numbers.
 func (a Args) Values() ([]any, error) {
 	out := make([]any, len(a.JSON))
 	for i := range a.JSON {
@@ -95,8 +115,8 @@ func (a Args) resolve(v any) any {
 	switch t := v.(type) {
 	case map[string]any:
 		if p, ok := t["_placeholder"].(bool); ok && p {
-			if n, ok := t["num"].(float64); ok && n >= 0 && int(n) < len(a.Binary) && n == float64(int(n)) {
-				return a.Binary[int(n)]
+			if n, ok := wholeNumber(t["num"]); ok && n < len(a.Binary) {
+				return a.Binary[n]
 			}
 		}
 		for k, e := range t {
@@ -108,6 +128,19 @@ func (a Args) resolve(v any) any {
 		}
 	}
 	return v
+}
+
+// wholeNumber returns a decoded JSON number that is a whole number from 0
+// up, as an int.
+func wholeNumber(v any) (int, bool) {
+	switch n := v.(type) {
+	case float64:
+		return int(n), n >= 0 && n < 1<<53 && n == float64(int(n))
+	case json.Number:
+		i, err := n.Int64()
+		return int(i), err == nil && i >= 0 && i < 1<<53
+	}
+	return 0, false
 }
 
 // placeholderNum recognises a placeholder as the reference parser does:
@@ -149,8 +182,7 @@ func (a Args) checkPlaceholders() error {
 		switch t := v.(type) {
 		case map[string]any:
 			if p, ok := t["_placeholder"].(bool); ok && p {
-				n, ok := t["num"].(float64)
-				if !ok || n < 0 || n >= float64(len(a.Binary)) || n != float64(int(n)) {
+				if n, ok := wholeNumber(t["num"]); !ok || n >= len(a.Binary) {
 					return fmt.Errorf("%w: a placeholder for attachment %v of %d", ErrBadPacket, t["num"], len(a.Binary))
 				}
 				return nil
@@ -170,8 +202,8 @@ func (a Args) checkPlaceholders() error {
 		return nil
 	}
 	for _, j := range a.JSON {
-		var v any
-		if err := json.Unmarshal(j, &v); err != nil {
+		v, err := decodeGeneric(j)
+		if err != nil {
 			return fmt.Errorf("%w: %v", ErrBadPacket, err)
 		}
 		if err := walk(v); err != nil {

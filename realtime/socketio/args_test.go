@@ -330,6 +330,13 @@ func TestArgsValues(t *testing.T) {
 	if got, err := (socketio.Args{JSON: rawJSON(`1`, `{bad`)}).Values(); err == nil {
 		t.Errorf("Values() with broken JSON = %v, nil; want an error", got)
 	}
+	// Valid JSON that a float64 cannot hold is kept as its exact text,
+	// with every number of that argument, and not refused.
+	got, err = (socketio.Args{JSON: rawJSON(`{"big":1e700,"small":2}`, `3`)}).Values()
+	want = []any{map[string]any{"big": json.Number("1e700"), "small": json.Number("2")}, 3.0}
+	if err != nil || !reflect.DeepEqual(got, want) {
+		t.Errorf("Values() with 1e700 = %#v, %v\nwant %#v", got, err, want)
+	}
 }
 
 func TestArgsString(t *testing.T) {
