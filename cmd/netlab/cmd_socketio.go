@@ -10,6 +10,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"regexp"
 	"time"
 
 	"github.com/urfave/cli/v2"
@@ -41,6 +42,7 @@ func serveSocketIOCommand(getenv func(string) string) *cli.Command {
 			&cli.DurationFlag{Name: "ping-interval", Value: engineio.DefaultPingInterval, Usage: "how often the server pings each client"},
 			&cli.DurationFlag{Name: "ping-timeout", Value: engineio.DefaultPingTimeout, Usage: "how long a pong may take before the client is dropped"},
 			&cli.BoolFlag{Name: "recovery", Value: true, Usage: "connection state recovery: keep events for disconnected clients for 2 minutes (--recovery=false for the plain protocol)"},
+			&cli.StringFlag{Name: "cors-origin", Value: "*", Usage: "which web pages may poll from another origin (CORS): * any, an origin like http://127.0.0.1:8080, or \"\" none"},
 			&cli.BoolFlag{Name: "trace", Usage: "narrate every connection's bytes on stdout, each field labelled"},
 			&cli.BoolFlag{Name: "json", Usage: "write every connection's trace on stdout as JSON lines (trace/SCHEMA.md)"},
 		},
@@ -57,6 +59,9 @@ func serveSocketIOCommand(getenv func(string) string) *cli.Command {
 					return usagef("--%s %v: want a duration from 1ms to 1h, like 300ms or 25s", name, d)
 				}
 			}
+			if o := c.String("cors-origin"); o != "" && o != "*" && !originPattern.MatchString(o) {
+				return usagef("--cors-origin %q: want *, an origin like http://127.0.0.1:8080 (scheme, host and port only), or \"\"", o)
+			}
 			if c.Bool("trace") && c.Bool("json") {
 				return usagef("--trace and --json: choose one (both write the trace on stdout)")
 			}
@@ -70,6 +75,7 @@ func serveSocketIOCommand(getenv func(string) string) *cli.Command {
 				PingInterval: c.Duration("ping-interval"),
 				PingTimeout:  c.Duration("ping-timeout"),
 				Recovery:     c.Bool("recovery"),
+				AllowOrigin:  c.String("cors-origin"),
 				Log:          log.printf,
 			})
 			err = serveUntilDone(c.Context, ln, srv, func() {
@@ -108,6 +114,9 @@ func serveUntilDone(ctx context.Context, ln net.Listener, h http.Handler, stop f
 	<-done
 	return nil
 }
+
+// originPattern is a web origin: scheme://host[:port], nothing after.
+var originPattern = regexp.MustCompile(`^https?://[^/?#\s]+$`)
 
 // listenForSocketIO listens on addr: plainly, or, to trace, on a traced
 // listener whose connections are explained as Socket.IO connections

@@ -9,6 +9,7 @@ package main
 
 import (
 	"encoding/json"
+	"io"
 	"net/http"
 	"slices"
 	"strings"
@@ -498,6 +499,19 @@ func TestEIOUpgrade(t *testing.T) {
 				expectRefused(t, addr, path, "EIO=4&transport=websocket&sid="+sid)
 				works(p, false)
 			})
+
+			// The first WebSocket to arrive claims the upgrade: one that comes
+			// before it has even sent its probe is refused all the same.
+			t.Run("second WebSocket before the first one's probe is refused", func(t *testing.T) {
+				c := c.on(t)
+				sid := c.open()
+				first := mustDialWS(t, addr, path, "EIO=4&transport=websocket&sid="+sid, true)
+				expectRefused(t, addr, path, "EIO=4&transport=websocket&sid="+sid)
+				first.sendText("2probe")
+				first.expectText("3probe")
+				first.sendText("5")
+				works(first, true)
+			})
 		})
 	}
 }
@@ -594,5 +608,54 @@ func TestEIOHostileClients(t *testing.T) {
 				b.check(t)
 			})
 		})
+	}
+}
+
+// TestEIOCORS: a page of an allowed origin may poll (its Origin is echoed,
+// and its preflight answered); a page of another origin gets no CORS fields
+// and its preflight is refused, so its browser keeps the answers from it.
+func TestEIOCORS(t *testing.T) {
+	t.Parallel()
+	const allowed = "http://127.0.0.1:8080"
+	addr := startSocketIO(t, t.Context(), "--cors-origin", allowed)
+	request := func(method, origin string) *http.Response {
+		t.Helper()
+		req, err := http.NewRequestWithContext(t.Context(), method, "http://"+addr+sioPath+"?"+pollingOpen, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("Origin", origin)
+		if method == http.MethodOptions {
+			req.Header.Set("Access-Control-Request-Method", "POST")
+			req.Header.Set("Access-Control-Request-Headers", "x-token")
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, _ = io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		return resp
+	}
+	for _, tc := range []struct {
+		method, origin string
+		status         int
+		allowOrigin    string
+	}{
+		{http.MethodGet, allowed, http.StatusOK, allowed},
+		{http.MethodGet, "http://127.0.0.1:9999", http.StatusOK, ""},
+		{http.MethodOptions, allowed, http.StatusNoContent, allowed},
+		{http.MethodOptions, "http://127.0.0.1:9999", http.StatusBadRequest, ""},
+	} {
+		resp := request(tc.method, tc.origin)
+		got := resp.Header.Get("Access-Control-Allow-Origin")
+		if resp.StatusCode != tc.status || got != tc.allowOrigin {
+			t.Errorf("%s from %s: %d, Access-Control-Allow-Origin %q; want %d, %q", tc.method, tc.origin, resp.StatusCode, got, tc.status, tc.allowOrigin)
+		}
+		if tc.method == http.MethodOptions && tc.status == http.StatusNoContent {
+			if m, h := resp.Header.Get("Access-Control-Allow-Methods"), resp.Header.Get("Access-Control-Allow-Headers"); m != "GET, POST" || h != "x-token" {
+				t.Errorf("preflight: Allow-Methods %q, Allow-Headers %q", m, h)
+			}
+		}
 	}
 }

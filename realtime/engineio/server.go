@@ -36,6 +36,12 @@ type Options struct {
 	// Rand is where session ids come from; nil is crypto/rand. A lesson
 	// passes a seeded source so that its transcript repeats.
 	Rand io.Reader
+	// AllowOrigin lets web pages from other origins poll (CORS): "" lets
+	// none (socket.io's default since v3), "*" any, anything else that one
+	// origin (like "http://127.0.0.1:8080"). A browser only needs it for
+	// polling: a WebSocket handshake is not subject to CORS, and the
+	// server accepts any Origin there.
+	AllowOrigin string
 }
 
 func (o Options) normalized() Options {
@@ -129,6 +135,21 @@ func (s *Server) Sessions() int {
 // ServeHTTP routes a request: a handshake (no sid), a polling GET or POST,
 // or a WebSocket (a new session, or an upgrade of a polling one).
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	allowed := s.allowCORS(w, r)
+	if r.Method == http.MethodOptions && r.Header.Get("Access-Control-Request-Method") != "" {
+		// A browser's preflight, before a request that is not "simple"
+		// (one with extra headers, for instance).
+		if !allowed {
+			badRequest(w, 3, "Bad request")
+			return
+		}
+		w.Header().Set("Access-Control-Allow-Methods", "GET, POST")
+		if h := r.Header.Get("Access-Control-Request-Headers"); h != "" {
+			w.Header().Set("Access-Control-Allow-Headers", h)
+		}
+		w.WriteHeader(http.StatusNoContent)
+		return
+	}
 	q := r.URL.Query()
 	// "If a mandatory query parameter is missing, then the server MUST
 	// respond with an HTTP 400 error status."
@@ -170,6 +191,22 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	default:
 		badRequest(w, 3, "Bad request")
 	}
+}
+
+// allowCORS adds the CORS response fields when the request comes from a
+// web page of an allowed origin, and says whether it does. The Origin is
+// echoed, not "*", so that pages that send cookies (withCredentials) work
+// too.
+func (s *Server) allowCORS(w http.ResponseWriter, r *http.Request) bool {
+	origin := r.Header.Get("Origin")
+	if origin == "" || s.opts.AllowOrigin == "" || s.opts.AllowOrigin != "*" && s.opts.AllowOrigin != origin {
+		return false
+	}
+	h := w.Header()
+	h.Set("Access-Control-Allow-Origin", origin)
+	h.Set("Access-Control-Allow-Credentials", "true")
+	h.Add("Vary", "Origin")
+	return true
 }
 
 // badRequest answers 400 with the reference server's error body.

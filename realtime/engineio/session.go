@@ -25,6 +25,7 @@ type Session struct {
 	spare       []Packet // the queue's other buffer, swapped in by writers
 	getPending  bool     // a polling GET is waiting
 	postActive  bool     // a polling POST is being read
+	upgrading   bool     // a WebSocket has come for this session: no second one may
 	probing     bool     // a WebSocket answered the probe; the upgrade is not finished
 	ws          *wsframe.Conn
 	flushing    bool // a writer holds the WebSocket queue

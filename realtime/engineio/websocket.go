@@ -32,8 +32,13 @@ func (s *Server) wsOptions() *wsframe.AcceptOptions {
 // idle client.
 func (s *Server) openWebSocket(w http.ResponseWriter, r *http.Request, sess *Session) {
 	if sess != nil {
+		// The first WebSocket to arrive claims the upgrade at once, before
+		// its probe: a second one, even a moment later, is refused.
 		sess.mu.Lock()
-		busy := sess.closed || sess.transport != "polling" || sess.probing || sess.ws != nil
+		busy := sess.closed || sess.transport != "polling" || sess.upgrading
+		if !busy {
+			sess.upgrading = true
+		}
 		sess.mu.Unlock()
 		if busy {
 			// "A client MUST NOT open more than one WebSocket connection per
@@ -69,19 +74,33 @@ func (s *Server) openWebSocket(w http.ResponseWriter, r *http.Request, sess *Ses
 	}
 	ws, _, err := wsframe.Upgrade(w, r, s.wsOptions())
 	if err != nil {
+		sess.upgradeFailed()
 		return // Upgrade answered the request with the reason
 	}
 	ok := s.goReader(func() {
 		if !sess.probe(ws) {
+			sess.upgradeFailed()
 			ws.CloseNow()
 			return
 		}
 		sess.readWebSocket(ws)
 	})
 	if !ok {
+		sess.upgradeFailed()
 		ws.CloseNow()
 	}
 }
+
+// upgradeFailed lets another WebSocket try: the session goes on polling.
+func (s *Session) upgradeFailed() {
+	s.mu.Lock()
+	s.upgrading, s.probing = false, false
+	s.mu.Unlock()
+}
+
+// UpgradeTimeout bounds an upgrade, from the WebSocket's arrival to the
+// client's "5" (the reference server's upgradeTimeout).
+const UpgradeTimeout = 10 * time.Second
 
 // goReader runs a WebSocket's reader in a goroutine Close waits for; it
 // returns false once the server is closing.
@@ -100,7 +119,7 @@ func (s *Server) goReader(f func()) bool {
 // GET with noop; the client sends upgrade, and from then on the session's
 // packets go over the WebSocket.
 func (s *Session) probe(ws *wsframe.Conn) bool {
-	ctx, cancel := context.WithTimeout(context.Background(), s.srv.opts.PingInterval+s.srv.opts.PingTimeout)
+	ctx, cancel := context.WithTimeout(context.Background(), UpgradeTimeout)
 	defer cancel()
 	typ, data, err := ws.ReadMessage(ctx)
 	if err != nil || typ != wsframe.TextMessage || string(data) != "2probe" {

@@ -19,6 +19,8 @@ type Options struct {
 	// Recovery turns connection state recovery on (the CONNECT reply then
 	// carries a pid, and every kept event an offset as its last argument).
 	Recovery bool
+	// AllowOrigin lets web pages of other origins poll (engineio.Options).
+	AllowOrigin string
 	// Log, when set, gets a line for each connection and disconnection.
 	Log func(format string, args ...any)
 }
@@ -41,7 +43,7 @@ type Server struct {
 
 // New returns the reference server.
 func New(o Options) *Server {
-	eopts := engineio.Options{PingInterval: o.PingInterval, PingTimeout: o.PingTimeout}
+	eopts := engineio.Options{PingInterval: o.PingInterval, PingTimeout: o.PingTimeout, AllowOrigin: o.AllowOrigin}
 	sopts := socketio.Options{Engine: eopts}
 	if o.Recovery {
 		sopts.Recovery = &socketio.Recovery{}

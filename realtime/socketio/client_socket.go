@@ -92,12 +92,17 @@ func (s *ClientSocket) isActive() bool {
 	return s.active
 }
 
-// On sets the handler for an event; nil removes it.
+// On sets the handler for an event, replacing any before it (one per
+// event: where socket.io keeps a list, a handler here can call others);
+// nil removes it.
 func (s *ClientSocket) On(event string, f func(*Event)) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.handlers.set(event, f)
 }
+
+// Off removes the handler for an event (socket.io's off).
+func (s *ClientSocket) Off(event string) { s.On(event, nil) }
 
 // OnAny adds a handler that sees every event first.
 func (s *ClientSocket) OnAny(f func(*Event)) {

@@ -66,6 +66,20 @@ func TestClientServerRoundTrips(t *testing.T) {
 			if err != nil || got.String() != `"answer to life"` {
 				t.Errorf("client's ack: %v %v", got, err)
 			}
+
+			// Off: the echo's handler is gone. The server handles one
+			// socket's events in order and answers on one connection, so
+			// the echo-back arrives before the ack of the "add" sent after.
+			c.Off("echo-back")
+			if err := c.Emit("echo", "unheard"); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := c.EmitWithAck(ctx, "add", 1, 1); err != nil {
+				t.Fatal(err)
+			}
+			if echoes.len() != 0 {
+				t.Errorf("echo-back reached its handler after Off")
+			}
 		})
 	}
 }

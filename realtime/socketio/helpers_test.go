@@ -81,6 +81,9 @@ func newRecv[T any]() *recv[T] { return &recv[T]{ch: make(chan T, 1024)} }
 
 func (r *recv[T]) put(v T) { r.ch <- v }
 
+// len says how many values wait.
+func (r *recv[T]) len() int { return len(r.ch) }
+
 func (r *recv[T]) next(t testing.TB, what string) T {
 	t.Helper()
 	select {

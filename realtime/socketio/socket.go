@@ -85,12 +85,17 @@ func (s *Socket) Connected() bool {
 	return s.connected
 }
 
-// On sets the handler for an event; nil removes it.
+// On sets the handler for an event, replacing any before it (one per
+// event: where socket.io keeps a list, a handler here can call others);
+// nil removes it.
 func (s *Socket) On(event string, f func(*Event)) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.handlers.set(event, f)
 }
+
+// Off removes the handler for an event (socket.io's off).
+func (s *Socket) Off(event string) { s.On(event, nil) }
 
 // OnAny adds a handler that sees every event, before its own handler.
 func (s *Socket) OnAny(f func(*Event)) {
