@@ -6,6 +6,7 @@ package capture
 import (
 	"net/netip"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gopacket/gopacket/layers"
@@ -148,9 +149,7 @@ func (s *summarizer) appendLine(b []byte, f *Frame) []byte {
 	b = append(b, "  "...)
 	col := s.columnName()
 	b = append(b, col...)
-	for n := len(col); n < 9; n++ {
-		b = append(b, ' ')
-	}
+	b = appendSpaces(b, 9-len(col))
 	b = append(b, ' ')
 	b = appendIntPad(b, int64(f.Len), 5)
 	b = append(b, "  "...)
@@ -179,11 +178,11 @@ func (s *summarizer) appendInfo(b []byte, f *Frame) []byte {
 	case top == protoDNS:
 		b = appendDNS(b, &d.dns)
 	case v.transport == protoUDP:
-		b = strconv.AppendUint(b, uint64(d.udp.SrcPort), 10)
+		b = appendUint(b, uint64(d.udp.SrcPort))
 		b = append(b, " → "...)
-		b = strconv.AppendUint(b, uint64(d.udp.DstPort), 10)
+		b = appendUint(b, uint64(d.udp.DstPort))
 		b = append(b, " Len="...)
-		b = strconv.AppendInt(b, int64(len(v.payload)), 10)
+		b = appendUint(b, uint64(len(v.payload)))
 		if v.unknown != 0 {
 			b = append(b, " (port suggests "...)
 			b = append(b, v.unknown.String()...)
@@ -225,56 +224,70 @@ func (s *summarizer) appendInfo(b []byte, f *Frame) []byte {
 // handshake negotiates.
 func (s *summarizer) appendTCP(b []byte) []byte {
 	t := &s.dec.tcp
-	b = appendIntPad(b, int64(t.SrcPort), 0)
+	b = appendUint(b, uint64(t.SrcPort))
 	b = append(b, " → "...)
-	b = appendIntPad(b, int64(t.DstPort), 0)
-	b = append(b, " ["...)
-	first := true
-	flag := func(on bool, name string) {
-		if !on {
-			return
-		}
-		if !first {
-			b = append(b, ", "...)
-		}
-		b = append(b, name...)
-		first = false
-	}
-	flag(t.FIN, "FIN")
-	flag(t.SYN, "SYN")
-	flag(t.RST, "RST")
-	flag(t.PSH, "PSH")
-	flag(t.ACK, "ACK")
-	flag(t.URG, "URG")
-	flag(t.ECE, "ECE")
-	flag(t.CWR, "CWR")
-	if first {
-		b = append(b, "<None>"...)
-	}
-	b = append(b, "] Seq="...)
-	b = appendIntPad(b, int64(s.conv.relSeq(s.dir, t.Seq)), 0)
+	b = appendUint(b, uint64(t.DstPort))
+	b = append(b, ' ')
+	b = append(b, tcpFlagText[flagsByte(t)]...)
+	b = append(b, " Seq="...)
+	b = appendUint(b, uint64(s.conv.relSeq(s.dir, t.Seq)))
 	if t.ACK {
 		b = append(b, " Ack="...)
-		b = appendIntPad(b, int64(s.conv.relAck(s.dir, t.Ack)), 0)
+		b = appendUint(b, uint64(s.conv.relAck(s.dir, t.Ack)))
 	}
 	b = append(b, " Win="...)
-	b = appendIntPad(b, int64(s.conv.window(s.dir, t)), 0)
+	b = appendUint(b, uint64(s.conv.window(s.dir, t)))
 	b = append(b, " Len="...)
-	b = appendIntPad(b, int64(len(s.v.payload)), 0)
+	b = appendUint(b, uint64(len(s.v.payload)))
 	for _, o := range t.Options {
 		switch {
 		case o.OptionType == layers.TCPOptionKindMSS && len(o.OptionData) == 2:
 			b = append(b, " MSS="...)
-			b = strconv.AppendUint(b, uint64(o.OptionData[0])<<8|uint64(o.OptionData[1]), 10)
+			b = appendUint(b, uint64(o.OptionData[0])<<8|uint64(o.OptionData[1]))
 		case o.OptionType == layers.TCPOptionKindWindowScale && len(o.OptionData) == 1:
 			b = append(b, " WS="...)
-			b = strconv.AppendUint(b, 1<<min(o.OptionData[0], 14), 10)
+			b = appendUint(b, 1<<min(o.OptionData[0], 14))
 		case o.OptionType == layers.TCPOptionKindSACKPermitted:
 			b = append(b, " SACK_PERM"...)
 		}
 	}
 	return b
 }
+
+// tcpFlagNames are the TCP flags in the order tshark lists them, which is
+// also their order in the header's flags byte, from its lowest bit (RFC
+// 9293, section 3.1; ECE and CWR from RFC 3168, section 23.2).
+var tcpFlagNames = [8]string{"FIN", "SYN", "RST", "PSH", "ACK", "URG", "ECE", "CWR"}
+
+// flagsByte is the segment's flags byte: FIN in bit 0 up to CWR in bit 7.
+func flagsByte(t *layers.TCP) uint8 {
+	var f uint8
+	for i, on := range [8]bool{t.FIN, t.SYN, t.RST, t.PSH, t.ACK, t.URG, t.ECE, t.CWR} {
+		if on {
+			f |= 1 << i
+		}
+	}
+	return f
+}
+
+// tcpFlagText is the bracketed flag list of each flags byte, as tshark
+// writes it: "[SYN, ACK]", or "[<None>]". A read-only table, made once:
+// the list is on most lines of a summary.
+var tcpFlagText = func() (text [256]string) {
+	for f := range text {
+		var names []string
+		for i, name := range tcpFlagNames {
+			if f&(1<<i) != 0 {
+				names = append(names, name)
+			}
+		}
+		if len(names) == 0 {
+			names = []string{"<None>"}
+		}
+		text[f] = "[" + strings.Join(names, ", ") + "]"
+	}
+	return text
+}()
 
 func (s *summarizer) appendFragment(b []byte) []byte {
 	if s.v.ip == protoIPv6 {

@@ -4,7 +4,9 @@
 package capture
 
 import (
+	"math/bits"
 	"net/netip"
+	"slices"
 	"strconv"
 	"time"
 
@@ -18,15 +20,10 @@ const digitPairs = "000102030405060708091011121314151617181920212223242526272829
 	"40414243444546474849505152535455565758596061626364656667686970717273747576777879" +
 	"8081828384858687888990919293949596979899"
 
+// appendIP appends an IPv4 or IPv6 address as text.
 func appendIP(b []byte, ip []byte) []byte {
 	if len(ip) == 4 { // the common case, without netip's generality
-		for i, c := range ip {
-			if i > 0 {
-				b = append(b, '.')
-			}
-			b = appendSmall(b, c)
-		}
-		return b
+		return appendIPv4(b, ip)
 	}
 	a, ok := netip.AddrFromSlice(ip)
 	if !ok {
@@ -35,15 +32,31 @@ func appendIP(b []byte, ip []byte) []byte {
 	return a.Unmap().AppendTo(b)
 }
 
-// appendSmall appends a byte in decimal.
-func appendSmall(b []byte, c byte) []byte {
-	switch {
-	case c >= 100:
-		return append(b, '0'+c/100, '0'+c/10%10, '0'+c%10)
-	case c >= 10:
-		return append(b, '0'+c/10, '0'+c%10)
+// appendIPv4 appends a 4-byte address in dotted decimal. It makes room
+// for the longest address once and writes by index: every summary line
+// has two addresses, and a capacity check per digit showed in profiles.
+func appendIPv4(b []byte, ip []byte) []byte {
+	const longest = len("255.255.255.255")
+	n := len(b)
+	b = slices.Grow(b, longest)[:n+longest]
+	for i, c := range ip[:4] {
+		if i > 0 {
+			b[n] = '.'
+			n++
+		}
+		switch {
+		case c >= 100:
+			b[n], b[n+1], b[n+2] = '0'+c/100, digitPairs[c%100*2], digitPairs[c%100*2+1]
+			n += 3
+		case c >= 10:
+			b[n], b[n+1] = digitPairs[c*2], digitPairs[c*2+1]
+			n += 2
+		default:
+			b[n] = '0' + c
+			n++
+		}
 	}
-	return append(b, '0'+c)
+	return b[:n]
 }
 
 func appendMAC(b []byte, mac []byte) []byte {
@@ -61,39 +74,94 @@ func appendMAC(b []byte, mac []byte) []byte {
 
 // appendIntPad appends n right-aligned in width columns.
 func appendIntPad(b []byte, n int64, width int) []byte {
-	if width > 0 {
-		digits := 1
-		for x := n; x >= 10 || x <= -10; x /= 10 {
-			digits++
-		}
-		if n < 0 {
-			digits++
-		}
-		if pad := width - digits; pad > 0 {
-			b = append(b, spaces[:min(pad, len(spaces))]...)
-		}
+	if n < 0 { // never on a summary line: counts, lengths and ports
+		return padLeft(b, strconv.AppendInt(nil, n, 10), width)
 	}
-	return strconv.AppendInt(b, n, 10)
+	return appendUintPad(b, uint64(n), width)
+}
+
+// appendUint appends u in decimal. A single digit (Len=0, Seq=1, Ack=1)
+// is common enough to append inline.
+func appendUint(b []byte, u uint64) []byte {
+	if u < 10 {
+		return append(b, byte('0'+u))
+	}
+	return appendUintPad(b, u, 0)
+}
+
+// appendUintPad appends u in decimal, right-aligned in width columns. A
+// summary line holds up to eight numbers, so this writes the digits
+// straight into b, where strconv.AppendUint formats into a scratch array
+// and copies.
+func appendUintPad(b []byte, u uint64, width int) []byte {
+	digits := decimalLen(u)
+	b = growPadded(b, width-digits, digits)
+	putDigits(b, u)
+	return b
+}
+
+// growPadded appends pad spaces (none if pad < 0) and then n bytes for the
+// caller to fill in.
+func growPadded(b []byte, pad, n int) []byte {
+	pad = max(pad, 0)
+	start := len(b)
+	b = slices.Grow(b, pad+n)[:start+pad+n]
+	for i := start; i < start+pad; i++ {
+		b[i] = ' '
+	}
+	return b
+}
+
+// putDigits writes u in decimal at the end of b, two digits at a time
+// (decimalLen(u) bytes, which b must hold).
+func putDigits(b []byte, u uint64) {
+	i := len(b)
+	for u >= 100 {
+		r := u % 100
+		u /= 100
+		i -= 2
+		b[i], b[i+1] = digitPairs[r*2], digitPairs[r*2+1]
+	}
+	if u >= 10 {
+		b[i-2], b[i-1] = digitPairs[u*2], digitPairs[u*2+1]
+	} else {
+		b[i-1] = byte('0' + u)
+	}
+}
+
+// pow10 holds the powers of ten that fit in a uint64.
+var pow10 = [...]uint64{1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10,
+	1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19}
+
+// decimalLen is the number of decimal digits of u, from its bit length
+// (1233/4096 is just above log10(2)) and one comparison, without dividing.
+func decimalLen(u uint64) int {
+	n := bits.Len64(u) * 1233 >> 12
+	if n < len(pow10) && u >= pow10[n] {
+		n++
+	}
+	return max(n, 1)
 }
 
 // spaces is padding, sliced as needed.
 const spaces = "                                "
 
+// appendSpaces appends n spaces (none if n < 0).
+func appendSpaces(b []byte, n int) []byte {
+	for ; n > len(spaces); n -= len(spaces) {
+		b = append(b, spaces...)
+	}
+	return append(b, spaces[:max(n, 0)]...)
+}
+
 // padLeft appends the ASCII s right-aligned in width columns.
 func padLeft(b, s []byte, width int) []byte {
-	for n := len(s); n < width; n++ {
-		b = append(b, ' ')
-	}
-	return append(b, s...)
+	return append(appendSpaces(b, width-len(s)), s...)
 }
 
 // padRight appends the ASCII s left-aligned in width columns.
 func padRight(b, s []byte, width int) []byte {
-	b = append(b, s...)
-	for n := len(s); n < width; n++ {
-		b = append(b, ' ')
-	}
-	return b
+	return appendSpaces(append(b, s...), width-len(s))
 }
 
 // appendSeconds writes d as seconds with six decimals, as tshark does,
@@ -104,51 +172,49 @@ func appendSeconds(b []byte, d time.Duration, width int) []byte {
 		us = int64((d - time.Microsecond/2) / time.Microsecond)
 	}
 	neg := us < 0
+	abs := uint64(us)
 	if neg {
-		us = -us
+		abs = uint64(-us)
 	}
-	var tmp [32]byte
-	i := len(tmp)
-	frac := us % 1e6
-	us /= 1e6
-	for range 3 { // two digits at a time
-		i -= 2
-		tmp[i], tmp[i+1] = digitPairs[frac%100*2], digitPairs[frac%100*2+1]
+	sec, frac := abs/1e6, abs%1e6
+	n := decimalLen(sec) + len(".000000")
+	if neg {
+		n++
+	}
+	b = growPadded(b, width-n, n)
+	end := len(b)
+	for range 3 { // the six decimals, two at a time
+		end -= 2
+		b[end], b[end+1] = digitPairs[frac%100*2], digitPairs[frac%100*2+1]
 		frac /= 100
 	}
-	i--
-	tmp[i] = '.'
-	for {
-		i--
-		tmp[i] = byte('0' + us%10)
-		us /= 10
-		if us == 0 {
-			break
-		}
-	}
+	end--
+	b[end] = '.'
+	putDigits(b[:end], sec)
 	if neg {
-		i--
-		tmp[i] = '-'
+		b[len(b)-n] = '-'
 	}
-	for w := len(tmp) - i; w < width; w++ {
-		b = append(b, ' ')
-	}
-	return append(b, tmp[i:]...)
+	return b
 }
 
-// appendFirstLine writes p's first line, at most max bytes, as text.
+// appendFirstLine writes p's first line, at most max bytes, as text:
+// bytes outside printable ASCII become '.', and a line cut short ends in
+// "…". It copies the line whole and then replaces what is not printable,
+// rather than appending byte by byte.
 func appendFirstLine(b, p []byte, max int) []byte {
-	for i, c := range p {
-		if c == '\r' || c == '\n' || i == max {
-			if i == max {
-				b = append(b, "…"...)
-			}
-			break
-		}
+	end := 0
+	for end < len(p) && end < max && p[end] != '\r' && p[end] != '\n' {
+		end++
+	}
+	start := len(b)
+	b = append(b, p[:end]...)
+	for i, c := range b[start:] {
 		if c < 0x20 || c >= 0x7f {
-			c = '.'
+			b[start+i] = '.'
 		}
-		b = append(b, c)
+	}
+	if end == max && end < len(p) {
+		b = append(b, "…"...)
 	}
 	return b
 }

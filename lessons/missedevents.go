@@ -189,9 +189,10 @@ func runMissedEvents(ctx context.Context, env *Env) error {
 	if len(ids) != 2 || ids[0] == ids[1] || len(delays) == 0 || dana.s.Recovered() {
 		return fmt.Errorf("dana's reconnection: ids %v, delays %v, recovered %v", ids, delays, dana.s.Recovered())
 	}
-	env.SayAt(osi.Transport, "dana's TCP connection closed without a goodbye; the server's read failed at once "+
-		"and it dropped her socket (reason %q). Had the network just gone silent, only the heartbeat would have "+
-		"told: no pong within pingInterval + pingTimeout (45 s by default).", reason)
+	env.SayAt(osi.Transport, "dana's client closed its TCP connection without a word at layer 7: no WebSocket "+
+		"close frame, no Engine.IO close (1), no Socket.IO DISCONNECT (41), only TCP's own FIN. The server's read "+
+		"ended at once and it dropped her socket (reason %q). Had the network just gone silent (no FIN at all), "+
+		"only the heartbeat would have told: no pong within pingInterval + pingTimeout (45 s by default).", reason)
 	env.SayAt(osi.Application, "Headlines 3 to 5 went to a room dana was no longer in: the server keeps no copy, "+
 		"so they are lost for her. She came back as a new socket (id %s, was %s) in no room; her own code "+
 		"rejoined \"news\" and she got headline 6. That is at-most-once delivery: no duplicates, no "+
@@ -249,8 +250,10 @@ func runMissedEvents(ctx context.Context, env *Env) error {
 	env.SayAt(osi.Application, "Read eli's trace. The server's CONNECT answer carried a pid, a private id, "+
 		"and every headline a last argument, its offset. eli's new connection sent both back in its CONNECT "+
 		"(40{\"pid\":…,\"offset\":…}); the server answered with the same sid and pid and, in the same write, "+
-		"headlines 3, 4 and 5 that it had kept for the room. eli's socket kept its id and its room; her code "+
-		"did not rejoin. Each headline arrived once, in order.")
+		"headlines 3, 4 and 5 that it had kept for the room (the official server sends the missed events just "+
+		"before its CONNECT answer instead; the client holds them until it is connected, so a handler sees the "+
+		"same order). eli's socket kept its id and its room; her code did not rejoin. Each headline arrived "+
+		"once, in order.")
 	env.Say("The offset is an ordinary last argument: socket.io-client hands it to handlers too, and netlab's " +
 		"client does the same (Event.Offset names it). The server keeps events and sessions for 2 minutes " +
 		"and within a memory budget; a client gone longer, or one whose server restarted, connects as a new " +
@@ -321,9 +324,11 @@ func runMissedEvents(ctx context.Context, env *Env) error {
 		received)
 
 	env.Answer("By default nothing keeps them: an event sent while a client is disconnected is lost for " +
-		"it (at most once), and the client reconnects by itself after 1 s ± 50%%, then 2 s, up to 5 s, as a " +
-		"new socket in no room. With connection state recovery on, the server keeps room events with an " +
-		"offset and the session by a private id for 2 minutes: a client that comes back in time gets its id, " +
+		"it (at most once), and the client reconnects by itself, first after 0.55 to 1.5 s, then 1.1 to 3 s, " +
+		"up to 5 s (backoff with jitter), as a new socket in no room. With connection state recovery on, the " +
+		"server keeps every event it sends to rooms (a socket's own id is a room, so direct emits too; never " +
+		"volatile ones, nor those that wait for an ack) with an offset, and the session by a private id, for " +
+		"2 minutes: a client that comes back in time gets its id, " +
 		"its rooms and every missed event, once each, in order, and recovered is true on both sides; later, " +
 		"or after a server restart, it must resynchronise by itself. In the other direction, a client that " +
 		"waits for an ack and retries gets at-least-once delivery; an id in each event lets the server drop " +

@@ -118,7 +118,7 @@ func runSocketIOWire(ctx context.Context, env *Env) error {
 	env.SayAt(osi.Application, "An ordinary GET, and an ordinary 200 whose body is one Engine.IO packet: 0 "+
 		"(open) and JSON. sid names the session: every later request carries it, since HTTP itself "+
 		"remembers nothing between requests. upgrades lists what the client may switch to; pingInterval "+
-		"and pingTimeout set the heartbeat (%d ms and %d ms here); maxPayload caps a POST.",
+		"and pingTimeout set the heartbeat (%d ms and %d ms here); maxPayload caps a POST body and a WebSocket message (and the client batches its POSTs to fit).",
 		open.PingInterval, open.PingTimeout)
 	q := "/socket.io/?EIO=4&transport=polling&sid=" + open.SID
 

@@ -352,9 +352,10 @@ func (c *Client) takeOutbox(wait time.Duration) []Packet {
 	return pending
 }
 
-// Drop ends the session without telling the server, as a network that
-// fails would: the TCP connections close, no close packet is sent. A
-// lesson uses it to cut a client off.
+// Drop ends the session without a word at layer 7: no close packet and no
+// WebSocket close frame, only the TCP connections' own FIN, as when a
+// client's process dies. (A network that fails sends not even that: then
+// only the heartbeat tells.) A lesson uses it to cut a client off.
 func (c *Client) Drop() {
 	c.end(ReasonTransportClose, "the client dropped its connection")
 }

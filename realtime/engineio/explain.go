@@ -4,6 +4,7 @@
 package engineio
 
 import (
+	"encoding/json"
 	"fmt"
 
 	"netlab/osi"
@@ -63,6 +64,9 @@ func ExplainPacket(b []byte, binary bool, inner func(data []byte) []osi.Annotati
 // ExplainPayload labels a polling body: its packets and the record
 // separators between them.
 func ExplainPayload(body []byte, inner func(data []byte) []osi.Annotation) []osi.Annotation {
+	if len(body) > 0 && !startsPacket(body[0]) {
+		return explainRefusal(body)
+	}
 	var out []osi.Annotation
 	start := 0
 	for i := 0; i <= len(body); i++ {
@@ -85,4 +89,37 @@ func quote(b []byte) string {
 		return fmt.Sprintf("%q…", b[:80])
 	}
 	return fmt.Sprintf("%q", b)
+}
+
+// startsPacket says whether b can begin a packet in a polling payload: a
+// type digit, or "b" for base64 binary.
+func startsPacket(b byte) bool { return b >= '0' && b <= '6' || b == 'b' }
+
+// errorCodes are the codes of the reference server's JSON refusals.
+var errorCodes = map[int]string{
+	0: "the transport is neither polling nor websocket",
+	1: "no session has this sid (it ended, or never was)",
+	2: "a handshake must be a GET",
+	3: "the request breaks the protocol (a second GET or POST at once, a polling request on an upgraded session…)",
+	4: "refused by the server's own check",
+	5: "EIO is not 4: another protocol version",
+}
+
+// explainRefusal labels a body that is no payload: the server's refusal,
+// as the reference server's JSON {"code", "message"} or as plain text.
+func explainRefusal(body []byte) []osi.Annotation {
+	var e struct {
+		Code    *int   `json:"code"`
+		Message string `json:"message"`
+	}
+	if json.Unmarshal(body, &e) == nil && e.Code != nil {
+		meaning := errorCodes[*e.Code]
+		if meaning == "" {
+			meaning = "an error code of this server's own"
+		}
+		return []osi.Annotation{{Start: 0, End: len(body), Field: "refusal (JSON)", Value: fmt.Sprintf("code %d, %q", *e.Code, e.Message),
+			Meaning: "not a payload: the server refused the request (with 400); " + meaning, Layer: osi.Application}}
+	}
+	return []osi.Annotation{{Start: 0, End: len(body), Field: "refusal (text)", Value: quote(body),
+		Meaning: "not a payload: the server's error, for people (its HTTP status says which)", Layer: osi.Application}}
 }
