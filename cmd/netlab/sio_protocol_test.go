@@ -457,6 +457,11 @@ func TestSIOHostileClients(t *testing.T) {
 			if r.err == nil && r.status != http.StatusOK && r.status != http.StatusBadRequest {
 				t.Errorf("POST %q: %v, want 200 or 400", packet, r)
 			}
+			// The client learns why from its next GET, as from the
+			// reference server: the close packet (it sends a noop first).
+			if r := c.get(sidQuery(sid)); r.status != http.StatusOK || !strings.HasSuffix(r.body, "1") {
+				t.Errorf("GET after the malformed %q: %v, want 200 ending with the close packet 1", packet, r)
+			}
 			c.waitGone(sid)
 			b.check(t)
 		})

@@ -207,10 +207,11 @@ func (s *Session) end(forGET PacketType, reason, detail string) {
 		}
 	}
 	ws := s.ws
-	// A polling client not waiting on a GET learns of a forced close from
-	// its next GET, as from the reference server: until then (or for a
-	// heartbeat's time) the session can still be found.
-	linger := ws == nil && !s.getPending && reason == ReasonForcedClose
+	// A polling client not waiting on a GET learns of a forced close, or
+	// of the parse error its last POST caused, from its next GET, as from
+	// the reference server: until then (or for a heartbeat's time) the
+	// session can still be found.
+	linger := ws == nil && !s.getPending && (reason == ReasonForcedClose || reason == ReasonParseError)
 	s.lingering = linger
 	s.mu.Unlock()
 	s.wake()
