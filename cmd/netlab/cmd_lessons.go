@@ -37,8 +37,12 @@ func lessonsCommand() *cli.Command {
 			}
 			fmt.Fprint(c.App.Writer, narrate.FormatTable([]string{"lesson", "OSI", "title"}, rows, ""))
 			fmt.Fprintln(c.App.Writer)
+			width := 0
 			for _, l := range lessons.All() {
-				fmt.Fprintf(c.App.Writer, "%-14s %s\n", l.Name, l.Question)
+				width = max(width, len(l.Name))
+			}
+			for _, l := range lessons.All() {
+				fmt.Fprintf(c.App.Writer, "%-*s  %s\n", width, l.Name, l.Question)
 			}
 			fmt.Fprintln(c.App.Writer, "\nRun one with: netlab run <lesson>   (--step to pause before each step, --json for programs)")
 			return nil
