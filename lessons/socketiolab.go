@@ -124,6 +124,9 @@ func (l *sioLab) client(ctx context.Context, name string, traced bool, auth any,
 		return nil, err
 	}
 	env.Defer(m.Close)
+	// Deferred last, so run first: leave as socket.io-client's disconnect()
+	// does, DISCONNECT (41) before the connection closes.
+	env.Defer(s.Disconnect)
 	if setup != nil {
 		setup(s)
 	}
