@@ -467,6 +467,22 @@ func TestSIOHostileClients(t *testing.T) {
 		})
 	}
 
+	// A CONNECT and a malformed packet back to back: the answers to the
+	// CONNECT still come before the close, as from the reference server.
+	t.Run("WebSocket CONNECT then 42{}", func(t *testing.T) {
+		p, _ := openWS(t, addr, sioPath, true)
+		p.sendText("40")
+		p.sendText("42{}")
+		var texts []string
+		for _, f := range p.expectClosed() {
+			texts = append(texts, string(f.data))
+		}
+		if len(texts) < 2 || !strings.HasPrefix(texts[0], `40{"sid":`) || !strings.HasPrefix(texts[1], `42["auth"`) {
+			t.Errorf("before the close: %q; want the CONNECT reply, then the auth event", texts)
+		}
+		b.check(t)
+	})
+
 	t.Run("unknown namespace", func(t *testing.T) {
 		p, _ := openWS(t, addr, sioPath, true)
 		p.sendText("40/random")

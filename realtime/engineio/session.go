@@ -4,6 +4,7 @@
 package engineio
 
 import (
+	"context"
 	"net/http"
 	"sync"
 	"time"
@@ -28,7 +29,8 @@ type Session struct {
 	upgrading   bool     // a WebSocket has come for this session: no second one may
 	probing     bool     // a WebSocket answered the probe; the upgrade is not finished
 	ws          *wsframe.Conn
-	flushing    bool // a writer holds the WebSocket queue
+	writeMu     sync.Mutex // held by whoever writes queued packets to ws, from taking them to writing them
+	flushing    bool       // a writer holds the WebSocket queue
 	closed      bool
 	lingering   bool       // closed, and waiting for a GET to hand the close packet to
 	closeForGET PacketType // what a pending GET is answered with when the session closes
@@ -207,6 +209,10 @@ func (s *Session) end(forGET PacketType, reason, detail string) {
 		}
 	}
 	ws := s.ws
+	// After a parse error the client still gets what was queued for it
+	// before the close frame, as from the reference server. (end is then
+	// called by the session's reader, never by a writer holding writeMu.)
+	flushFirst := ws != nil && reason == ReasonParseError
 	// A polling client not waiting on a GET learns of a forced close, or
 	// of the parse error its last POST caused, from its next GET, as from
 	// the reference server: until then (or for a heartbeat's time) the
@@ -223,8 +229,22 @@ func (s *Session) end(forGET PacketType, reason, detail string) {
 	if ws != nil {
 		// A close frame now, bounded in time; the WebSocket's reader sees the
 		// client's answer (or the deadline) and ends the connection.
-		_ = ws.SetWriteDeadline(time.Now().Add(time.Second))
-		_ = ws.StartClose(wsframe.CloseNormal, "")
+		if flushFirst {
+			s.writeMu.Lock() // a writer's batch goes out first
+			s.mu.Lock()
+			pending := s.queue
+			s.queue = nil
+			s.mu.Unlock()
+			_ = ws.SetWriteDeadline(time.Now().Add(time.Second))
+			if len(pending) > 0 {
+				_ = ws.WriteBatch(context.Background(), wsMessages(pending, nil))
+			}
+			_ = ws.StartClose(wsframe.CloseNormal, "")
+			s.writeMu.Unlock()
+		} else {
+			_ = ws.SetWriteDeadline(time.Now().Add(time.Second))
+			_ = ws.StartClose(wsframe.CloseNormal, "")
+		}
 		_ = ws.SetReadDeadline(time.Now().Add(wsframe.DefaultCloseTimeout))
 	}
 	// The close handler runs after any message being delivered, in its own

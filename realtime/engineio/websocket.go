@@ -210,26 +210,22 @@ func (s *Session) readWebSocket(ws *wsframe.Conn) {
 func (s *Session) flushWebSocket() {
 	var msgs []wsframe.Message
 	for {
+		s.writeMu.Lock()
 		s.mu.Lock()
 		if len(s.queue) == 0 || s.closed {
 			s.flushing = false
 			s.mu.Unlock()
+			s.writeMu.Unlock()
 			return
 		}
 		batch := s.queue
 		s.queue, s.spare = s.spare[:0], nil
 		ws := s.ws
 		s.mu.Unlock()
-		msgs = msgs[:0]
-		for _, p := range batch {
-			typ := wsframe.TextMessage
-			if p.Binary {
-				typ = wsframe.BinaryMessage
-			}
-			msgs = append(msgs, wsframe.Message{Type: typ, Data: p.wsPayload()})
-		}
+		msgs = wsMessages(batch, msgs[:0])
 		_ = ws.SetWriteDeadline(time.Now().Add(writeTimeout))
 		err := ws.WriteBatch(context.Background(), msgs)
+		s.writeMu.Unlock()
 		clear(batch) // let the packets' bytes go
 		s.mu.Lock()
 		s.spare = batch[:0]
@@ -239,4 +235,16 @@ func (s *Session) flushWebSocket() {
 			return
 		}
 	}
+}
+
+// wsMessages appends the packets as WebSocket messages, one each.
+func wsMessages(ps []Packet, msgs []wsframe.Message) []wsframe.Message {
+	for _, p := range ps {
+		typ := wsframe.TextMessage
+		if p.Binary {
+			typ = wsframe.BinaryMessage
+		}
+		msgs = append(msgs, wsframe.Message{Type: typ, Data: p.wsPayload()})
+	}
+	return msgs
 }
