@@ -27,9 +27,10 @@ func serveSocketIOCommand(getenv func(string) string) *cli.Command {
 	return &cli.Command{
 		Name:  "serve-socketio",
 		Usage: "run netlab's Socket.IO v4 server (Engine.IO v4, polling and WebSocket) with demo handlers; point socket.io-client at it",
-		UsageText: "netlab serve-socketio [--listen 127.0.0.1:3000] [--ping-interval 25s] [--ping-timeout 20s] [--recovery=false] [--trace | --json]\n\n" +
+		UsageText: "netlab serve-socketio [--listen 127.0.0.1:3000] [--ping-interval 25s] [--ping-timeout 20s] [--recovery=false] [--connect-timeout 45s] [--cors-origin *] [--trace | --json]\n\n" +
 			"Socket.IO is served at /socket.io/ on \"/\" and \"/custom\"; an Engine.IO echo at /engine.io/.\n" +
-			"Handlers: on connection emit(\"auth\", <CONNECT payload>); \"message\" -> \"message-back\" (same arguments);\n" +
+			"Handlers: on connection emit(\"auth\", <CONNECT payload>); \"message\" -> \"message-back\" (same arguments,\n" +
+			"and with recovery on the event's offset at the end, as socket.io adds it);\n" +
 			"\"message-with-ack\" -> ack (same arguments); \"join\"/\"leave\" (room, ack); \"say\" (room, text) -> \"said\" {from, room, text} to the room;\n" +
 			"\"kick\" closes the connection (recoverable); \"broadcast\" (n, ack) -> \"tick\" 1..n to everyone, then ack;\n" +
 			"\"ask\" (args..., ack) -> \"question\" (args...) with an ack to the client, whose answer is the ack of \"ask\".\n\n" +
@@ -42,6 +43,7 @@ func serveSocketIOCommand(getenv func(string) string) *cli.Command {
 			&cli.DurationFlag{Name: "ping-interval", Value: engineio.DefaultPingInterval, Usage: "how often the server pings each client"},
 			&cli.DurationFlag{Name: "ping-timeout", Value: engineio.DefaultPingTimeout, Usage: "how long a pong may take before the client is dropped"},
 			&cli.BoolFlag{Name: "recovery", Value: true, Usage: "connection state recovery: keep events for disconnected clients for 2 minutes (--recovery=false for the plain protocol)"},
+			&cli.DurationFlag{Name: "connect-timeout", Value: socketio.DefaultConnectTimeout, Usage: "how long a client may take to join a namespace (send CONNECT) before its session is closed"},
 			&cli.StringFlag{Name: "cors-origin", Value: "*", Usage: "which web pages may poll from another origin (CORS): * any, an origin like http://127.0.0.1:8080, or \"\" none"},
 			&cli.BoolFlag{Name: "trace", Usage: "narrate every connection's bytes on stdout, each field labelled"},
 			&cli.BoolFlag{Name: "json", Usage: "write every connection's trace on stdout as JSON lines (trace/SCHEMA.md)"},
@@ -54,7 +56,7 @@ func serveSocketIOCommand(getenv func(string) string) *cli.Command {
 			if err := tcpsock.CheckLoopback(addr); err != nil {
 				return usagef("--listen %s: %v", addr, err)
 			}
-			for _, name := range []string{"ping-interval", "ping-timeout"} {
+			for _, name := range []string{"ping-interval", "ping-timeout", "connect-timeout"} {
 				if d := c.Duration(name); d < time.Millisecond || d > time.Hour {
 					return usagef("--%s %v: want a duration from 1ms to 1h, like 300ms or 25s", name, d)
 				}
@@ -72,11 +74,12 @@ func serveSocketIOCommand(getenv func(string) string) *cli.Command {
 			log := &lineLog{w: c.App.ErrWriter}
 			log.printf("netlab serve-socketio: listening on http://%s (Socket.IO at /socket.io/, Engine.IO echo at /engine.io/)", ln.Addr())
 			srv := refserver.New(refserver.Options{
-				PingInterval: c.Duration("ping-interval"),
-				PingTimeout:  c.Duration("ping-timeout"),
-				Recovery:     c.Bool("recovery"),
-				AllowOrigin:  c.String("cors-origin"),
-				Log:          log.printf,
+				PingInterval:   c.Duration("ping-interval"),
+				PingTimeout:    c.Duration("ping-timeout"),
+				Recovery:       c.Bool("recovery"),
+				AllowOrigin:    c.String("cors-origin"),
+				ConnectTimeout: c.Duration("connect-timeout"),
+				Log:            log.printf,
 			})
 			err = serveUntilDone(c.Context, ln, srv, func() {
 				srv.Close()

@@ -16,6 +16,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 )
 
 // Placeholders for binary attachments 0 and 1 (Socket.IO v5, "Packet encoding").
@@ -489,4 +490,20 @@ func TestSIOHostileClients(t *testing.T) {
 		p.expectText(`44/random,{"message":"Invalid namespace"}`)
 		b.check(t)
 	})
+}
+
+// TestSIOConnectTimeout: a session that joins no namespace within
+// --connect-timeout is closed (socket.io's connectTimeout; its v5 test suite
+// runs the server with 1000 ms).
+func TestSIOConnectTimeout(t *testing.T) {
+	t.Parallel()
+	addr := startSocketIO(t, t.Context(), "--recovery=false", "--connect-timeout", "200ms")
+	p, _ := openWS(t, addr, sioPath, true)
+	opened := time.Now()
+	p.expectClosed()
+	// The timer starts with the session, a moment before the open packet
+	// is read here: half the timeout is a safe lower bound.
+	if d := time.Since(opened); d < 100*time.Millisecond {
+		t.Errorf("closed %v after the open packet, long before the 200 ms connect timeout", d)
+	}
 }

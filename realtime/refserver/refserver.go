@@ -19,6 +19,9 @@ type Options struct {
 	// Recovery turns connection state recovery on (the CONNECT reply then
 	// carries a pid, and every kept event an offset as its last argument).
 	Recovery bool
+	// ConnectTimeout closes a session that joins no namespace in time
+	// (socketio.Options; 0 is socket.io's 45 s).
+	ConnectTimeout time.Duration
 	// AllowOrigin lets web pages of other origins poll (engineio.Options).
 	AllowOrigin string
 	// Log, when set, gets a line for each connection and disconnection.
@@ -44,7 +47,7 @@ type Server struct {
 // New returns the reference server.
 func New(o Options) *Server {
 	eopts := engineio.Options{PingInterval: o.PingInterval, PingTimeout: o.PingTimeout, AllowOrigin: o.AllowOrigin}
-	sopts := socketio.Options{Engine: eopts}
+	sopts := socketio.Options{Engine: eopts, ConnectTimeout: o.ConnectTimeout}
 	if o.Recovery {
 		sopts.Recovery = &socketio.Recovery{}
 	}
