@@ -16,6 +16,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gopacket/gopacket"
+	"github.com/gopacket/gopacket/layers"
+	"github.com/gopacket/gopacket/pcapgo"
+
 	"netlab/internal/needtool"
 	"netlab/lessons"
 	"netlab/trace"
@@ -41,12 +45,11 @@ func TestRealCaptureFollow(t *testing.T) {
 			file := filepath.Join(t.TempDir(), name+".pcap")
 			stop := startTcpdump(t, tcpdump, file, port)
 			events := runLesson(t, name, port)
-			stop()
-
 			wants := traceDirections(events, port)
 			if len(wants) == 0 {
 				t.Fatal("the lesson's trace has no connection to its server")
 			}
+			stop(len(wants))
 			for stream, want := range wants {
 				code, stdout, stderr := runCLI(t, "", "pcap", file, "--follow", strconv.Itoa(stream), "--json")
 				if code != exitOK {
@@ -78,8 +81,12 @@ func freePort(t *testing.T) int {
 }
 
 // startTcpdump captures the port on loopback into file and returns a
-// function that stops the capture and waits until the file is complete.
-func startTcpdump(t *testing.T, tcpdump, file string, port int) (stop func()) {
+// function that stops the capture once the file is complete: stop(n) dials
+// the port once more after the lesson's n connections (nothing listens
+// now: a SYN, then a RST), waits until that SYN is in the file (tcpdump
+// gets loopback's packets in the order they were sent, so everything before
+// it is there too), and only then stops tcpdump.
+func startTcpdump(t *testing.T, tcpdump, file string, port int) (stop func(connections int)) {
 	t.Helper()
 	// --immediate-mode: each packet is handed to tcpdump as it comes, so
 	// none is still waiting in a kernel buffer block when the capture stops.
@@ -117,9 +124,47 @@ func startTcpdump(t *testing.T, tcpdump, file string, port int) (stop func()) {
 		cmd.Process.Kill()
 		t.Fatal("tcpdump did not start listening")
 	}
-	return func() {
+	return func(connections int) {
+		if c, err := net.Dial("tcp", "127.0.0.1:"+strconv.Itoa(port)); err == nil {
+			c.Close() // something listens after all: its SYN is the marker all the same
+		}
+		deadline := time.Now().Add(10 * time.Second)
+		tick := time.NewTicker(10 * time.Millisecond)
+		defer tick.Stop()
+		for countSYNs(file, port) <= connections {
+			if time.Now().After(deadline) {
+				t.Errorf("tcpdump did not write the marker SYN within 10 s: the capture may lack the last packets")
+				break
+			}
+			<-tick.C
+		}
 		_ = cmd.Process.Signal(syscall.SIGINT)
 		_ = cmd.Wait()
+	}
+}
+
+// countSYNs counts the connection attempts to port in a pcap file that
+// tcpdump may still be writing (a packet cut short ends the count).
+func countSYNs(file string, port int) int {
+	f, err := os.Open(file)
+	if err != nil {
+		return 0
+	}
+	defer f.Close()
+	r, err := pcapgo.NewReader(f)
+	if err != nil {
+		return 0
+	}
+	n := 0
+	for {
+		data, _, err := r.ReadPacketData()
+		if err != nil {
+			return n
+		}
+		p := gopacket.NewPacket(data, r.LinkType(), gopacket.NoCopy)
+		if tcp, ok := p.Layer(layers.LayerTypeTCP).(*layers.TCP); ok && tcp.SYN && !tcp.ACK && int(tcp.DstPort) == port {
+			n++
+		}
 	}
 }
 
