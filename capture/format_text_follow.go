@@ -6,7 +6,8 @@ package capture
 import (
 	"bufio"
 	"fmt"
-	"strings"
+
+	"netlab/narrate"
 )
 
 // maxDumpLines bounds the lines of bytes shown per message; --json has
@@ -105,27 +106,10 @@ func byteSpan64(start, end int64) string {
 	return fmt.Sprintf("%d–%d", start, end-1)
 }
 
-// writeDump prints bytes as text lines with CR and LF made visible when
-// they read as text, as a hex dump otherwise.
+// writeDump prints bytes as netlab prints data everywhere (narrate.DumpLines),
+// at most maxDumpLines.
 func writeDump(w *bufio.Writer, b []byte, prefix string) {
-	var lines []string
-	if isText(b) {
-		text := string(b)
-		for len(text) > 0 {
-			i := strings.IndexByte(text, '\n')
-			var line string
-			if i < 0 {
-				line, text = text, ""
-			} else {
-				line, text = text[:i+1], text[i+1:]
-			}
-			lines = append(lines, strings.NewReplacer("\r", `\r`, "\n", `\n`, "\t", `\t`).Replace(line))
-		}
-	} else {
-		for off := 0; off < len(b); off += 16 {
-			lines = append(lines, hexLine(b, off))
-		}
-	}
+	lines := narrate.DumpLines(b)
 	for i, line := range lines {
 		if i == maxDumpLines {
 			fmt.Fprintf(w, "%s… %d more lines (--json has every byte)\n", prefix, len(lines)-i)
@@ -133,40 +117,4 @@ func writeDump(w *bufio.Writer, b []byte, prefix string) {
 		}
 		w.WriteString(prefix + line + "\n")
 	}
-}
-
-// isText reports whether b reads as text: printable UTF-8, tabs and line
-// ends.
-func isText(b []byte) bool {
-	if len(b) == 0 {
-		return false
-	}
-	for _, r := range string(b) {
-		if r == 0xfffd || (r < 0x20 && r != '\r' && r != '\n' && r != '\t') || r == 0x7f {
-			return false
-		}
-	}
-	return true
-}
-
-// hexLine is 16 bytes from off: offset, hex, printable ASCII.
-func hexLine(b []byte, off int) string {
-	end := min(off+16, len(b))
-	var hx, asc strings.Builder
-	for i := off; i < off+16; i++ {
-		if i < end {
-			fmt.Fprintf(&hx, "%02x ", b[i])
-			c := b[i]
-			if c < 0x20 || c >= 0x7f {
-				c = '.'
-			}
-			asc.WriteByte(c)
-		} else {
-			hx.WriteString("   ")
-		}
-		if i == off+7 {
-			hx.WriteByte(' ')
-		}
-	}
-	return fmt.Sprintf("%04x  %s |%s|", off, hx.String(), asc.String())
 }

@@ -59,11 +59,14 @@ func isText(b []byte) bool {
 	return true
 }
 
-// dataBlock prints bytes under a prefix: as text lines with CR and LF made
-// visible when they read as text, as a hex dump otherwise.
-func dataBlock(b []byte, prefix string) string {
+// DumpLines shows bytes the way netlab prints data everywhere: as text
+// lines with CR, LF and tab made visible when they read as text (valid
+// UTF-8, no other control characters), as a hex dump of 16 bytes a line
+// otherwise. The capture reader's --follow prints with it too.
+func DumpLines(b []byte) []string {
 	var lines []string
 	if isText(b) {
+		visible := strings.NewReplacer("\r", `\r`, "\n", `\n`, "\t", `\t`)
 		text := string(b)
 		for len(text) > 0 {
 			i := strings.IndexByte(text, '\n')
@@ -73,14 +76,19 @@ func dataBlock(b []byte, prefix string) string {
 			} else {
 				line, text = text[:i+1], text[i+1:]
 			}
-			line = strings.NewReplacer("\r", `\r`, "\n", `\n`, "\t", `\t`).Replace(line)
-			lines = append(lines, line)
+			lines = append(lines, visible.Replace(line))
 		}
-	} else {
-		for off := 0; off < len(b); off += 16 {
-			lines = append(lines, hexLine(b, off))
-		}
+		return lines
 	}
+	for off := 0; off < len(b); off += 16 {
+		lines = append(lines, hexLine(b, off))
+	}
+	return lines
+}
+
+// dataBlock prints bytes under a prefix (DumpLines), at most maxDataLines.
+func dataBlock(b []byte, prefix string) string {
+	lines := DumpLines(b)
 	var out strings.Builder
 	for i, line := range lines {
 		if i == maxDataLines {
