@@ -38,27 +38,7 @@ func (f *fieldList) add(start, end int, field, value, meaning string) {
 // bits labels some bits of the byte at offset at, drawn as Wireshark does.
 func (f *fieldList) bits(at int, b, mask byte, field, value, meaning string) {
 	f.out = append(f.out, osi.Annotation{Start: f.base + at, End: f.base + at + 1, Field: field,
-		Bits: bitString(b, mask), Value: value, Meaning: meaning, Layer: f.layer})
-}
-
-// bitString draws the bits of b that mask selects, the others as dots:
-// "0100 ....".
-func bitString(b, mask byte) string {
-	var s []byte
-	for i := 7; i >= 0; i-- {
-		switch {
-		case mask&(1<<i) == 0:
-			s = append(s, '.')
-		case b&(1<<i) != 0:
-			s = append(s, '1')
-		default:
-			s = append(s, '0')
-		}
-		if i == 4 {
-			s = append(s, ' ')
-		}
-	}
-	return string(s)
+		Bits: osi.Bits(uint64(b), uint64(mask), 8), Value: value, Meaning: meaning, Layer: f.layer})
 }
 
 func be16(b []byte) uint16 { return binary.BigEndian.Uint16(b) }

@@ -21,25 +21,6 @@ func ipString(b []byte) string {
 	return a.String()
 }
 
-// onesSum adds b as 16-bit big-endian words in ones' complement (RFC 1071).
-func onesSum(sum uint32, b []byte) uint32 {
-	for len(b) >= 2 {
-		sum += uint32(be16(b))
-		b = b[2:]
-	}
-	if len(b) == 1 {
-		sum += uint32(b[0]) << 8
-	}
-	return sum
-}
-
-func fold(sum uint32) uint16 {
-	for sum > 0xffff {
-		sum = sum>>16 + sum&0xffff
-	}
-	return uint16(sum)
-}
-
 // explainIPv4 labels an IPv4 header with package packets' explainer, the
 // one the ip-fragments lesson uses; hdr is the header, b the packet from
 // it to the end of the frame. Only the header's labels are kept: the

@@ -7,6 +7,8 @@ import (
 	"encoding/binary"
 	"fmt"
 	"strings"
+
+	"netlab/packets"
 )
 
 // TCP header fields (RFC 9293, section 3.1).
@@ -33,22 +35,22 @@ func (s *summarizer) transportChecksum(hdr []byte, protocol byte, what string) s
 	}
 	var sum uint32
 	if s.v.ip == protoIPv6 {
-		sum = onesSum(sum, s.dec.ip6.SrcIP)
-		sum = onesSum(sum, s.dec.ip6.DstIP)
+		sum = packets.ChecksumAdd(sum, s.dec.ip6.SrcIP)
+		sum = packets.ChecksumAdd(sum, s.dec.ip6.DstIP)
 	} else {
-		sum = onesSum(sum, s.dec.ip4.SrcIP)
-		sum = onesSum(sum, s.dec.ip4.DstIP)
+		sum = packets.ChecksumAdd(sum, s.dec.ip4.SrcIP)
+		sum = packets.ChecksumAdd(sum, s.dec.ip4.DstIP)
 	}
 	var pseudo [4]byte
 	binary.BigEndian.PutUint16(pseudo[:2], uint16(protocol))
 	binary.BigEndian.PutUint16(pseudo[2:], uint16(seg))
-	sum = onesSum(sum, pseudo[:])
-	sum = onesSum(sum, hdr)
+	sum = packets.ChecksumAdd(sum, pseudo[:])
+	sum = packets.ChecksumAdd(sum, hdr)
 	if len(hdr)%2 == 1 { // cannot happen for TCP and UDP headers, but keep the words aligned
 		return "not checked"
 	}
-	sum = onesSum(sum, s.v.payload)
-	return checksumMeaning(fold(sum) == 0xffff, what+" (pseudo-header of addresses and length, header and payload)")
+	sum = packets.ChecksumAdd(sum, s.v.payload)
+	return checksumMeaning(packets.ChecksumFold(sum) == 0xffff, what+" (pseudo-header of addresses and length, header and payload)")
 }
 
 func (s *summarizer) explainTCP(f *fieldList, b []byte) {

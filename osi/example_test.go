@@ -48,3 +48,12 @@ func ExampleLayer_Info() {
 	// unit of data: segment (TCP) / datagram (UDP)
 	// protocols: TCP (RFC 9293)
 }
+
+// A field of four bits inside a byte, drawn as an annotation shows it.
+func ExampleBits() {
+	fmt.Println(osi.Bits(0x81, 0x0f, 8))
+	fmt.Println(osi.Bits(0x0012, 0x0010, 16))
+	// Output:
+	// .... 0001
+	// .... .... ...1 ....
+}

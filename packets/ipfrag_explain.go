@@ -264,12 +264,12 @@ func explainData(b []byte, h ipv4Header, hdrLen int,
 // and data. A result of zero is sent as 0xffff: zero means "none".
 func udpChecksumFor(src, dst netip.Addr, udp []byte) uint16 {
 	s, d := src.As4(), dst.As4()
-	sum := inetSum(0, s[:])
-	sum = inetSum(sum, d[:])
+	sum := ChecksumAdd(0, s[:])
+	sum = ChecksumAdd(sum, d[:])
 	sum += ipProtoUDP + uint32(len(udp))
-	sum = inetSum(sum, udp[:udpChecksum])
-	sum = inetSum(sum, udp[udpChecksum+2:])
-	if c := ^inetFold(sum); c != 0 {
+	sum = ChecksumAdd(sum, udp[:udpChecksum])
+	sum = ChecksumAdd(sum, udp[udpChecksum+2:])
+	if c := ^ChecksumFold(sum); c != 0 {
 		return c
 	}
 	return 0xffff

@@ -146,12 +146,13 @@ func (h ipv4Header) isFragment() bool { return h.mf || h.offset != 0 }
 //
 // Over a header that holds its checksum, the result is 0 when it is right.
 func ipv4Checksum(b []byte) uint16 {
-	return ^inetFold(inetSum(0, b))
+	return ^ChecksumFold(ChecksumAdd(0, b))
 }
 
-// inetSum adds b, as big-endian 16-bit words, to sum; an odd last byte is
-// padded with a zero.
-func inetSum(sum uint32, b []byte) uint32 {
+// ChecksumAdd adds b, as big-endian 16-bit words, to the running sum of an
+// Internet checksum (RFC 1071); an odd last byte is padded with a zero.
+// Sums over several pieces (a pseudo-header, a header, a payload) add up.
+func ChecksumAdd(sum uint32, b []byte) uint32 {
 	for len(b) >= 2 {
 		sum += uint32(b[0])<<8 | uint32(b[1])
 		b = b[2:]
@@ -162,8 +163,10 @@ func inetSum(sum uint32, b []byte) uint32 {
 	return sum
 }
 
-// inetFold folds the carries of a 32-bit sum into 16 bits.
-func inetFold(sum uint32) uint16 {
+// ChecksumFold folds the carries of a ChecksumAdd sum into 16 bits: 0xffff
+// over data that holds its own right checksum, whose complement is the
+// checksum to write.
+func ChecksumFold(sum uint32) uint16 {
 	for sum > 0xffff {
 		sum = sum>>16 + sum&0xffff
 	}

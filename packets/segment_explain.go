@@ -48,11 +48,11 @@ func ExplainSegment(b []byte) ([]osi.Annotation, error) {
 			Meaning: ackMeaning, Layer: l4},
 		{Start: offLength, End: offLength + 2, Field: "length", Value: strconv.Itoa(int(n)),
 			Meaning: "payload bytes after this 12-byte header", Layer: l4},
-		{Start: offFlags, End: offFlags + 2, Field: "reserved", Bits: bits16(flags, ^flagsKnown),
+		{Start: offFlags, End: offFlags + 2, Field: "reserved", Bits: osi.Bits(uint64(flags), uint64(^flagsKnown), 16),
 			Value: strconv.Itoa(int(flags &^ flagsKnown)), Meaning: "must be 0", Layer: l4},
-		{Start: offFlags, End: offFlags + 2, Field: "ACK", Bits: bits16(flags, FlagACK),
+		{Start: offFlags, End: offFlags + 2, Field: "ACK", Bits: osi.Bits(uint64(flags), uint64(FlagACK), 16),
 			Value: flagValue(flags, FlagACK), Meaning: "1: the acknowledgment number is valid", Layer: l4},
-		{Start: offFlags, End: offFlags + 2, Field: "FIN", Bits: bits16(flags, FlagFIN),
+		{Start: offFlags, End: offFlags + 2, Field: "FIN", Bits: osi.Bits(uint64(flags), uint64(FlagFIN), 16),
 			Value: flagValue(flags, FlagFIN), Meaning: finMeaning, Layer: l4},
 	}
 	if payload := b[SegmentHeaderLen:]; len(payload) > 0 {
@@ -72,26 +72,6 @@ func flagValue(f, bit Flags) string {
 		return "1"
 	}
 	return "0"
-}
-
-// bits16 draws the bits of f selected by mask, others as dots, as
-// Wireshark does: ".... .... ...1 ....".
-func bits16(f, mask Flags) string {
-	var s []byte
-	for i := 15; i >= 0; i-- {
-		switch {
-		case mask&(1<<i) == 0:
-			s = append(s, '.')
-		case f&(1<<i) != 0:
-			s = append(s, '1')
-		default:
-			s = append(s, '0')
-		}
-		if i%4 == 0 && i > 0 {
-			s = append(s, ' ')
-		}
-	}
-	return string(s)
 }
 
 // describeBytes shows text as quoted text, anything else as hex.

@@ -69,13 +69,13 @@ func headerFields(h Header, b []byte) []osi.Annotation {
 		lenMeaning = "127: the real length is in the next 8 bytes"
 	}
 	out := []osi.Annotation{
-		{Start: 0, End: 1, Field: "FIN", Bits: bits(b[0], 0x80), Value: strconv.Itoa(b2i(h.Fin)), Meaning: fin, Layer: app},
-		{Start: 0, End: 1, Field: "RSV1-3", Bits: bits(b[0], 0x70), Value: fmt.Sprintf("%03b", h.Rsv),
+		{Start: 0, End: 1, Field: "FIN", Bits: osi.Bits(uint64(b[0]), 0x80, 8), Value: strconv.Itoa(b2i(h.Fin)), Meaning: fin, Layer: app},
+		{Start: 0, End: 1, Field: "RSV1-3", Bits: osi.Bits(uint64(b[0]), 0x70, 8), Value: fmt.Sprintf("%03b", h.Rsv),
 			Meaning: "reserved for extensions; 0 unless one was negotiated", Layer: app},
-		{Start: 0, End: 1, Field: "opcode", Bits: bits(b[0], 0x0F), Value: fmt.Sprintf("%d (%v)", byte(h.Op), h.Op),
+		{Start: 0, End: 1, Field: "opcode", Bits: osi.Bits(uint64(b[0]), 0x0F, 8), Value: fmt.Sprintf("%d (%v)", byte(h.Op), h.Op),
 			Meaning: opcodeMeaning(h.Op), Layer: app},
-		{Start: 1, End: 2, Field: "MASK", Bits: bits(b[1], 0x80), Value: strconv.Itoa(b2i(h.Masked)), Meaning: maskMeaning, Layer: app},
-		{Start: 1, End: 2, Field: "payload length", Bits: bits(b[1], 0x7F), Value: strconv.Itoa(int(len7)), Meaning: lenMeaning, Layer: app},
+		{Start: 1, End: 2, Field: "MASK", Bits: osi.Bits(uint64(b[1]), 0x80, 8), Value: strconv.Itoa(b2i(h.Masked)), Meaning: maskMeaning, Layer: app},
+		{Start: 1, End: 2, Field: "payload length", Bits: osi.Bits(uint64(b[1]), 0x7F, 8), Value: strconv.Itoa(int(len7)), Meaning: lenMeaning, Layer: app},
 	}
 	pos := 2
 	switch len7 {
@@ -163,25 +163,6 @@ func opcodeMeaning(op Opcode) string {
 		return "control: the answer to a ping, same payload"
 	}
 	return "reserved: a peer must fail the connection"
-}
-
-// bits draws the bits of b selected by mask, others as dots: "1... ....".
-func bits(b, mask byte) string {
-	var s []byte
-	for i := 7; i >= 0; i-- {
-		switch {
-		case mask&(1<<i) == 0:
-			s = append(s, '.')
-		case b&(1<<i) != 0:
-			s = append(s, '1')
-		default:
-			s = append(s, '0')
-		}
-		if i == 4 {
-			s = append(s, ' ')
-		}
-	}
-	return string(s)
 }
 
 func shortHex(b []byte, n int) string {
